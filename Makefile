@@ -1,0 +1,41 @@
+# The kit's commands. Every target creates or refreshes .venv when needed.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST := $(PY) -m pytest
+SUITES := tests/public tests/hidden
+
+.PHONY: setup test demo student check mutants bench clean
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+setup: $(VENV)/.installed ## create or refresh the virtual environment
+
+demo: setup ## grade the reference solutions and print a per-module summary
+	$(PY) -m grader demo
+
+test: setup ## everything CI checks
+	$(PY) -m grader check
+	CI=1 $(PYTEST) tests/grader -q
+	CI=1 $(PYTEST) $(SUITES) --impl solutions -q
+	CI=1 $(PYTEST) $(SUITES) --impl student --expect-fail -q --tb=no
+	CI=1 $(PY) -m grader mutants
+
+student: setup ## regenerate student/ from solutions/
+	$(PY) -m grader build student
+
+check: setup ## fail when student/ is out of sync with solutions/
+	$(PY) -m grader check
+
+mutants: setup ## grade every mutant and print the kill rate
+	$(PY) -m grader mutants
+
+bench: setup ## time the public suite and the numpy convolution against torch
+	$(PY) -m grader bench
+
+clean:
+	rm -rf build dist runs .hypothesis

@@ -1,0 +1,1 @@
+"""Layers: numpy forward/backward pairs and torch modules built from tensor arithmetic."""

@@ -1,0 +1,1 @@
+"""Optimizers: SGD for the numpy models, and SGD and Adam that match torch.optim."""

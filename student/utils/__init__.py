@@ -1,0 +1,1 @@
+"""Utilities: data, initialization, gradient checking, metrics, training loops and plots."""
