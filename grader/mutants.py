@@ -135,3 +135,12 @@ def run_all(only: str | None = None, jobs: int = 2) -> int:
     for o in bad:
         print(f"  {o.verdict.upper()}: {o.mutant.name}: {o.mutant.doc}")
     return 1 if bad else 0
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--only", help="only mutants whose name contains this text")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants graded at once (default 2)")
+
+
+def run(args) -> int:
+    return run_all(only=args.only, jobs=args.jobs)
