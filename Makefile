@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 SUITES := tests/public tests/hidden
 
-.PHONY: setup test demo student check mutants bench clean
+.PHONY: setup test demo student check policy mutants bench clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,7 @@ demo: setup ## grade the reference solutions and print a per-module summary
 
 test: setup ## everything CI checks
 	$(PY) -m grader check
+	$(PY) -m grader policy solutions
 	CI=1 $(PYTEST) tests/grader -q
 	CI=1 $(PYTEST) $(SUITES) --impl solutions -q
 	CI=1 $(PYTEST) $(SUITES) --impl student --expect-fail -q --tb=no
@@ -30,6 +31,9 @@ student: setup ## regenerate student/ from solutions/
 
 check: setup ## fail when student/ is out of sync with solutions/
 	$(PY) -m grader check
+
+policy: setup ## report forbidden API uses in student/ (or POLICY_PATH=folder)
+	$(PY) -m grader policy $(or $(POLICY_PATH),student)
 
 mutants: setup ## grade every mutant and print the kill rate
 	$(PY) -m grader mutants
