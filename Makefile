@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 SUITES := tests/public tests/hidden
 
-.PHONY: setup test demo student check policy mutants bench clean
+.PHONY: setup test demo student check policy mutants bench handout autograder submission clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ mutants: setup ## grade every mutant and print the kill rate
 
 bench: setup ## time the public suite and the numpy convolution against torch
 	$(PY) -m grader bench
+
+handout: setup ## build dist/handout.zip for students
+	$(PY) -m grader build handout
+
+autograder: setup ## build dist/autograder.zip for Gradescope
+	$(PY) -m grader build autograder
+
+submission: setup ## check student/ and build dist/submission.zip
+	$(PY) -m grader build submission
 
 clean:
 	rm -rf build dist runs .hypothesis

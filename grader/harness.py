@@ -81,6 +81,37 @@ class LocalRunner:
     def run(self, name: str, args: list, kwargs: dict) -> Any:
         return execute(name, copy.deepcopy(args), copy.deepcopy(kwargs))
 
+    def share(self, path: Path) -> str:
+        return str(path)
+
+
+class SandboxRunner:
+    """Runs probes in a sandboxed worker process against the implementation rooted at ``root``.
+
+    Grading mode: the implementation is never imported here; see ``grader.sandbox``.
+    Keyword arguments go to ``grader.sandbox.Sandbox`` (limits, private paths, user, deadline).
+    """
+
+    mode = "sandbox"
+
+    def __init__(self, root: Path, **options: Any):
+        from grader.sandbox import Sandbox
+        self.root = Path(root)
+        self.sandbox = Sandbox(self.root, **options)
+
+    def run(self, name: str, args: list, kwargs: dict, timeout: float | None = None) -> Any:
+        return self.sandbox.call(name, args, kwargs, timeout=timeout)
+
+    def share(self, path: Path) -> str:
+        return self.sandbox.share(Path(path))
+
+    def take_output(self) -> str:
+        """Returns what the implementation printed since the last call (truncated)."""
+        return self.sandbox.take_output()
+
+    def close(self) -> None:
+        self.sandbox.close()
+
 
 def _activate(root: Path) -> None:
     """Puts ``root`` first on sys.path so that ``layers``, ``models``, ... import from it."""
@@ -107,6 +138,14 @@ class Harness:
     def probe(self, fn: Callable, *args: Any, **kwargs: Any) -> Any:
         """Runs probe ``fn`` (a function of grader.probes) and returns its plain-data result."""
         return self.runner.run(probe_name(fn), list(args), kwargs)
+
+    def share(self, path: Path | str) -> str:
+        """Returns a path to a copy of file or folder ``path`` that the implementation can read.
+
+        Pass it to a probe instead of ``path`` (a test's ``tmp_path`` is private
+        to the grader when the implementation runs in the sandbox).
+        """
+        return self.runner.share(Path(path))
 
     def call(self, target: str, *args: Any, **kwargs: Any) -> Any:
         """Calls ``target`` (``"layers.losses:softmax"``) on the arguments; returns the result."""

@@ -17,11 +17,9 @@ from __future__ import annotations
 import ast
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
@@ -84,33 +82,101 @@ def test_files(mutant: Mutant) -> list[str]:
     return files
 
 
-def run_one(mutant: Mutant, solutions: Path = REPO / "solutions") -> Outcome:
-    """Grades one mutant: copies the solutions, applies it, runs its tests, stops at the first failure."""
-    start = time.monotonic()
-    files = test_files(mutant)
-    if not files:
-        return Outcome(mutant, "error", f"no test file matches {mutant.tests}", 0.0)
-    with tempfile.TemporaryDirectory(prefix="mutant-") as tmp:
-        root = Path(tmp) / "impl"
-        shutil.copytree(solutions, root, ignore=shutil.ignore_patterns("__pycache__"))
-        target = root / mutant.target
-        if not target.exists():
-            return Outcome(mutant, "error", f"TARGET {mutant.target} does not exist", 0.0)
-        target.write_text(target.read_text() + "\n\n# ---- mutant ----\n" + mutant.path.read_text())
-        cmd = [sys.executable, "-m", "pytest", *files, "--impl", str(root), "-x", "-q", "--no-header",
-               "-p", "no:warnings", "--hypothesis-profile", "ci", "--tb=line"]
-        env = {**os.environ, "CI": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-        try:
-            proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            return Outcome(mutant, "error", f"tests did not finish in {TIMEOUT_S} s", time.monotonic() - start)
-    seconds = time.monotonic() - start
-    failed = [line.split(" ", 1)[1] for line in proc.stdout.splitlines() if line.startswith("FAILED ")]
-    if proc.returncode == 1:
+def _apply(mutant: Mutant, tmp: Path, solutions: Path) -> Path:
+    """Returns the root of a copy of ``solutions`` with ``mutant`` appended to its target file."""
+    root = tmp / "impl"
+    shutil.copytree(solutions, root, ignore=shutil.ignore_patterns("__pycache__"))
+    target = root / mutant.target
+    if not target.exists():
+        raise FileNotFoundError(f"TARGET {mutant.target} does not exist")
+    target.write_text(target.read_text() + "\n\n# ---- mutant ----\n" + mutant.path.read_text())
+    return root
+
+
+def _pytest_args(files: list[str], root: Path) -> list[str]:
+    return [*files, "--impl", str(root), "-x", "-q", "--no-header", "-p", "no:warnings",
+            "--hypothesis-profile", "ci", "--tb=line"]
+
+
+def _child(files: list[str], root: Path, log: Path) -> None:
+    """Runs in a forked process: the suites against one mutant; exits with pytest's status."""
+    code = 3
+    try:
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.chdir(REPO)
+        os.environ["CI"] = "1"
+        import pytest
+        import torch
+        torch.set_num_threads(1)
+        code = int(pytest.main(_pytest_args(files, root)))
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
+def _verdict(mutant: Mutant, code: int, log: str, seconds: float) -> Outcome:
+    failed = [line.split(" ", 1)[1] for line in log.splitlines() if line.startswith("FAILED ")]
+    if code == 1:
         return Outcome(mutant, "killed", failed[0] if failed else "a test failed", seconds)
-    if proc.returncode == 0:
-        return Outcome(mutant, "survived", f"{len(files)} test file(s) passed", seconds)
-    return Outcome(mutant, "error", f"pytest exited {proc.returncode}: {proc.stdout[-500:]}{proc.stderr[-500:]}", seconds)
+    if code == 0:
+        return Outcome(mutant, "survived", "every test passed", seconds)
+    return Outcome(mutant, "error", f"pytest exited {code}: {log[-600:]}", seconds)
+
+
+def _preload() -> None:
+    """Imports what every child needs once, so that each forked child starts in milliseconds."""
+    import hypothesis  # noqa: F401
+    import numpy  # noqa: F401
+    import pytest  # noqa: F401
+    import torch  # noqa: F401
+    import gradescope_utils.autograder_utils.decorators  # noqa: F401
+    import grader.pytest_plugin  # noqa: F401
+
+
+def grade(mutants: list[Mutant], jobs: int = 2, solutions: Path = REPO / "solutions"):
+    """Yields the Outcome of each mutant as it finishes, running up to ``jobs`` forked children at once."""
+    _preload()
+    pending = list(reversed(mutants))
+    running: dict[int, tuple[Mutant, tempfile.TemporaryDirectory, Path, float]] = {}
+    while pending or running:
+        while pending and len(running) < jobs:
+            mutant = pending.pop()
+            files = test_files(mutant)
+            if not files:
+                yield Outcome(mutant, "error", f"no test file matches {mutant.tests}", 0.0)
+                continue
+            tmp = tempfile.TemporaryDirectory(prefix="mutant-")
+            try:
+                root = _apply(mutant, Path(tmp.name), solutions)
+            except FileNotFoundError as exc:
+                tmp.cleanup()
+                yield Outcome(mutant, "error", str(exc), 0.0)
+                continue
+            log = Path(tmp.name) / "pytest.log"
+            sys.stdout.flush()
+            pid = os.fork()
+            if pid == 0:
+                _child(files, root, log)
+            running[pid] = (mutant, tmp, log, time.monotonic())
+        pid, status = os.waitpid(-1, os.WNOHANG)
+        if pid == 0:
+            for child, (mutant, tmp, log, started) in list(running.items()):
+                if time.monotonic() - started > TIMEOUT_S:
+                    os.kill(child, 9)
+            time.sleep(0.02)
+            continue
+        mutant, tmp, log, started = running.pop(pid)
+        seconds = time.monotonic() - started
+        text = log.read_text(errors="replace") if log.exists() else ""
+        code = os.waitstatus_to_exitcode(status)
+        tmp.cleanup()
+        if code < 0:
+            yield Outcome(mutant, "error", f"tests killed by signal {-code} (time limit {TIMEOUT_S} s?)", seconds)
+        else:
+            yield _verdict(mutant, code, text, seconds)
 
 
 def run_all(only: str | None = None, jobs: int = 2) -> int:
@@ -120,18 +186,17 @@ def run_all(only: str | None = None, jobs: int = 2) -> int:
         print(f"no mutant matches {only!r}")
         return 1
     print(f"grading {len(mutants)} mutants with {jobs} worker(s)", flush=True)
+    start = time.monotonic()
     outcomes: list[Outcome] = []
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(run_one, m) for m in mutants]
-        for n, future in enumerate(as_completed(futures), start=1):
-            o = future.result()
-            outcomes.append(o)
-            print(f"[{n:3d}/{len(mutants)}] {o.verdict:8s} {o.mutant.name} ({o.seconds:.1f} s)"
-                  + (f"\n             by {o.detail}" if o.verdict == "killed" else f"\n             {o.detail}"),
-                  flush=True)
+    for n, o in enumerate(grade(mutants, jobs), start=1):
+        outcomes.append(o)
+        print(f"[{n:3d}/{len(mutants)}] {o.verdict:8s} {o.mutant.name} ({o.seconds:.1f} s)"
+              + (f"\n             by {o.detail}" if o.verdict == "killed" else f"\n             {o.detail}"),
+              flush=True)
     killed = [o for o in outcomes if o.verdict == "killed"]
     bad = sorted((o for o in outcomes if o.verdict != "killed"), key=lambda o: o.mutant.name)
-    print(f"\nkill rate: {len(killed)}/{len(outcomes)} ({100 * len(killed) / len(outcomes):.0f}%)")
+    print(f"\nkill rate: {len(killed)}/{len(outcomes)} ({100 * len(killed) / len(outcomes):.0f}%) "
+          f"in {time.monotonic() - start:.0f} s")
     for o in bad:
         print(f"  {o.verdict.upper()}: {o.mutant.name}: {o.mutant.doc}")
     return 1 if bad else 0

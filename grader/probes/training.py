@@ -1,0 +1,366 @@
+"""Training: the one place that turns a config into the implementation's model and optimizer, and probes.
+
+``build_model``, ``build_optimizer``, ``fit`` and ``train_and_predict`` serve
+``python -m grader train`` and the graded training runs alike. The other
+probes examine the numpy models, ``NumpySGD`` and the training loops; the loop
+probes train small models defined here that record every forward call (the
+input, train or eval mode, whether gradients were on, the parameters at that
+moment), so that a test can replay each step on its own.
+"""
+from __future__ import annotations
+
+import copy
+import importlib
+from types import SimpleNamespace
+from typing import Any, Callable
+
+import numpy as np
+import torch
+from torch import nn
+
+from grader.config import NUMPY_MODELS
+from grader.probes.generic import target
+
+MODEL_CLASSES = {
+    "softmax_regression": "models.softmax_regression:SoftmaxRegression",
+    "two_layer_net": "models.two_layer_net:TwoLayerNet",
+    "mlp": "models.mlp:MLP",
+    "residual_mlp": "models.mlp:ResidualMLP",
+    "convnet": "models.cnn:ConvNet",
+    "conv1dnet": "models.cnn:Conv1dNet",
+}
+OPTIMIZER_CLASSES = {
+    "numpy_sgd": "optimizers.numpy_sgd:NumpySGD",
+    "sgd": "optimizers.sgd:SGD",
+    "adam": "optimizers.adam:Adam",
+}
+HISTORY_LISTS = ("train_loss", "train_acc", "val_loss", "val_acc")
+
+
+# ---- from a config to a trained model ------------------------------------------------------------
+
+def model_inputs(model_type: str, X: np.ndarray) -> np.ndarray:
+    """Returns features ``X`` (N, ...) shaped and typed for ``model_type``.
+
+    convnet: images (N, C, H, W) as they are; conv1dnet: signals (N, 1, L) or
+    (N, C, L); every other model: flattened to (N, D). numpy models get
+    float64, torch models float32.
+    """
+    X = np.asarray(X)
+    if model_type == "conv1dnet" and X.ndim == 2:
+        X = X[:, None, :]
+    elif model_type not in ("convnet", "conv1dnet"):
+        X = X.reshape(len(X), -1)
+    return X.astype(np.float64 if model_type in NUMPY_MODELS else np.float32)
+
+
+def build_model(model_cfg: dict, sample_shape: tuple, num_classes: int, seed: int) -> Any:
+    """Returns the implementation's model for the checked ``model`` section of a config.
+
+    ``sample_shape``: the shape of one input from ``model_inputs`` (no batch
+    axis). Sizes come from it and ``num_classes``; the other constructor
+    arguments from the config. numpy models get ``seed``; torch models are built
+    after ``torch.manual_seed(seed)``.
+    """
+    kind = model_cfg["type"]
+    kwargs = {k: v for k, v in model_cfg.items() if k != "type"}
+    cls = target(MODEL_CLASSES[kind])
+    if kind == "softmax_regression":
+        return cls(input_size=sample_shape[0], num_classes=num_classes, seed=seed)
+    if kind == "two_layer_net":
+        return cls(input_size=sample_shape[0], num_classes=num_classes, seed=seed, **kwargs)
+    torch.manual_seed(seed)
+    if kind in ("mlp", "residual_mlp"):
+        return cls(in_features=sample_shape[0], out_features=num_classes, **kwargs)
+    kwargs["channels"] = tuple(kwargs["channels"])
+    if kind == "convnet":
+        return cls(in_channels=sample_shape[0], num_classes=num_classes, image_size=sample_shape[1], **kwargs)
+    return cls(in_channels=sample_shape[0], num_classes=num_classes, length=sample_shape[1], **kwargs)
+
+
+def build_optimizer(optimizer_cfg: dict, model: Any) -> Any:
+    """Returns the implementation's optimizer for the checked ``optimizer`` section, over ``model``'s parameters."""
+    kind = optimizer_cfg["type"]
+    kwargs = {k: v for k, v in optimizer_cfg.items() if k != "type"}
+    cls = target(OPTIMIZER_CLASSES[kind])
+    if kind == "numpy_sgd":
+        return cls(**kwargs)
+    if "betas" in kwargs:
+        kwargs["betas"] = tuple(kwargs["betas"])
+    return cls(model.parameters(), **kwargs)
+
+
+def device_name(config: dict) -> str:
+    """Returns the torch device a config trains on: its ``device``, with ``auto`` resolved."""
+    if config["device"] == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return config["device"]
+
+
+def fit(config: dict, X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray, y_val: np.ndarray,
+        on_epoch: Callable[[int, dict], None] | None = None, progress: bool = False) -> tuple[Any, dict]:
+    """Returns (model, history): the implementation's model trained as ``config`` says, and its History as a dict.
+
+    The implementation's loop (``train_numpy`` or ``train_torch`` with the
+    implementation's ``cross_entropy_loss``) runs one epoch per call, epoch
+    ``e`` with seed ``seed + e``, so that ``on_epoch(e, history so far)`` can
+    report each epoch. ``grad_l1`` comes from the first epoch.
+    """
+    train = importlib.import_module("utils.train")
+    kind = config["model"]["type"]
+    X_train, X_val = model_inputs(kind, X_train), model_inputs(kind, X_val)
+    num_classes = int(max(y_train.max(), y_val.max())) + 1
+    seed, epochs, batch_size = config["seed"], config["train"]["epochs"], config["train"]["batch_size"]
+    model = build_model(config["model"], X_train.shape[1:], num_classes, seed)
+    data = (X_train, y_train, X_val, y_val)
+    if kind in NUMPY_MODELS:
+        optimizer = build_optimizer(config["optimizer"], model)
+
+        def one_epoch(epoch: int) -> Any:
+            return train.train_numpy(model, optimizer, data, 1, batch_size, seed=seed + epoch)
+    else:
+        device = device_name(config)
+        model.to(device)
+        optimizer = build_optimizer(config["optimizer"], model)
+        loss_fn = target("layers.losses:cross_entropy_loss")
+
+        def one_epoch(epoch: int) -> Any:
+            return train.train_torch(model, optimizer, loss_fn, data, 1, batch_size, seed=seed + epoch,
+                                     device=device, progress=progress)
+    history: dict = {name: [] for name in HISTORY_LISTS}
+    for epoch in range(epochs):
+        result = one_epoch(epoch)
+        for name in HISTORY_LISTS:
+            history[name].extend(float(v) for v in getattr(result, name))
+        if epoch == 0:
+            history["grad_l1"] = {str(k): float(v) for k, v in result.grad_l1.items()}
+        if on_epoch is not None:
+            on_epoch(epoch, history)
+    return model, history
+
+
+def predict_labels(model: Any, config: dict, X: np.ndarray) -> np.ndarray:
+    """Returns the implementation's ``predict`` of ``model`` for raw features ``X``, as int64 labels (N,)."""
+    predict = target("utils.train:predict")
+    device = "cpu" if config["model"]["type"] in NUMPY_MODELS else device_name(config)
+    labels = predict(model, model_inputs(config["model"]["type"], X), device=device)
+    return np.asarray(labels).astype(np.int64).reshape(-1)
+
+
+def train_and_predict(config: dict, X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray,
+                      y_val: np.ndarray, X_test: np.ndarray) -> dict:
+    """Returns ``{"predictions", "history"}``: the implementation trained per ``config``, and its labels for X_test.
+
+    The graded training run: the test labels never reach this process.
+    """
+    model, history = fit(config, X_train, y_train, X_val, y_val)
+    return {"predictions": predict_labels(model, config, X_test), "history": history}
+
+
+# ---- numpy models and NumpySGD ----------------------------------------------------------------------
+
+def _numpy_model(name: str, kwargs: dict, weights: dict | None) -> Any:
+    model = target(name)(**kwargs)
+    for key, value in (weights or {}).items():
+        model.weights[key] = np.array(value, dtype=np.float64)
+    return model
+
+
+def numpy_model_init(name: str, kwargs: dict) -> dict:
+    """Returns the ``weights`` and ``gradients`` of a freshly built numpy model ``name(**kwargs)``."""
+    model = target(name)(**kwargs)
+    return {"weights": dict(model.weights), "gradients": dict(model.gradients)}
+
+
+def numpy_model_forward(name: str, kwargs: dict, X: np.ndarray, y: np.ndarray, mode: str = "train",
+                        weights: dict | None = None) -> dict:
+    """Builds numpy model ``name(**kwargs)``, sets ``weights`` (some or all), runs ``forward(X, y, mode)``.
+
+    Returns ``{"loss", "accuracy", "gradients", "weights", "X_after"}`` after the call.
+    """
+    model = _numpy_model(name, kwargs, weights)
+    loss, accuracy = model.forward(X, y, mode=mode)
+    return {"loss": loss, "accuracy": accuracy, "gradients": dict(model.gradients), "weights": dict(model.weights),
+            "X_after": X}
+
+
+def numpy_model_numeric_gradients(name: str, kwargs: dict, X: np.ndarray, y: np.ndarray, weights: dict,
+                                  h: float = 1e-5) -> dict:
+    """Returns, per weight key, the centered-difference gradient of the loss ``forward(X, y)[0]``."""
+    model = _numpy_model(name, kwargs, weights)
+    grads = {}
+    for key, w in model.weights.items():
+        w = np.array(w, dtype=np.float64)
+        model.weights[key] = w
+        grad = np.zeros_like(w)
+        it = np.nditer(w, flags=["multi_index"])
+        for _ in it:
+            i = it.multi_index
+            old = w[i]
+            w[i] = old + h
+            plus = float(model.forward(X, y, mode="train")[0])
+            w[i] = old - h
+            minus = float(model.forward(X, y, mode="train")[0])
+            w[i] = old
+            grad[i] = (plus - minus) / (2 * h)
+        grads[key] = grad
+    return grads
+
+
+def numpy_model_predict(name: str, kwargs: dict, X: np.ndarray, weights: dict | None = None) -> Any:
+    """Returns ``predict(X)`` of numpy model ``name(**kwargs)`` with the given ``weights``."""
+    return _numpy_model(name, kwargs, weights).predict(X)
+
+
+def numpy_sgd_steps(kwargs: dict, weights: dict, gradients: list[dict], regularize_only: bool = False) -> list:
+    """Runs ``NumpySGD(**kwargs)`` on a bare model holding ``weights``, one call per entry of ``gradients``.
+
+    Before each call the model's ``gradients`` are set to that entry (as a
+    model's forward pass would); the call is ``update(model)``, or
+    ``apply_regularization(model)`` when ``regularize_only``. Returns, per call,
+    ``{"weights", "gradients"}`` afterwards.
+    """
+    optimizer = target("optimizers.numpy_sgd:NumpySGD")(**kwargs)
+    model = SimpleNamespace(weights={k: np.array(v, dtype=np.float64) for k, v in weights.items()}, gradients={})
+    states = []
+    for grads in gradients:
+        model.gradients = {k: np.array(v, dtype=np.float64) for k, v in grads.items()}
+        if regularize_only:
+            optimizer.apply_regularization(model)
+        else:
+            optimizer.update(model)
+        states.append({"weights": copy.deepcopy(model.weights), "gradients": copy.deepcopy(model.gradients)})
+    return states
+
+
+# ---- training loops --------------------------------------------------------------------------------
+
+class RecordingNumpyModel:
+    """A numpy linear softmax classifier, scores = X @ W + b, that records every ``forward`` call."""
+
+    def __init__(self, W: np.ndarray, b: np.ndarray):
+        self.weights = {"W": np.array(W, dtype=np.float64), "b": np.array(b, dtype=np.float64)}
+        self.gradients = {k: np.zeros_like(v) for k, v in self.weights.items()}
+        self.calls: list[dict] = []
+
+    def _scores(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(X) @ self.weights["W"] + self.weights["b"]
+
+    def forward(self, X: np.ndarray, y: np.ndarray, mode: str = "train") -> tuple[float, float]:
+        self.calls.append({"X": np.array(X), "y": np.array(y), "mode": str(mode),
+                           "weights": copy.deepcopy(self.weights)})
+        scores = self._scores(X)
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        n = len(y)
+        loss = -float(np.mean(log_probs[np.arange(n), y]))
+        if mode == "train":
+            dscores = np.exp(log_probs)
+            dscores[np.arange(n), y] -= 1.0
+            dscores /= n
+            self.gradients = {"W": np.asarray(X).T @ dscores, "b": dscores.sum(axis=0)}
+        return loss, float(np.mean(scores.argmax(axis=1) == y))
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return self._scores(X).argmax(axis=1)
+
+
+class PlainNumpySGD:
+    """``w -= lr * grad`` for every key, without regularization."""
+
+    def __init__(self, lr: float):
+        self.lr = lr
+
+    def update(self, model: Any) -> None:
+        for key in model.weights:
+            model.weights[key] = model.weights[key] - self.lr * model.gradients[key]
+
+
+class PlainTorchSGD:
+    """``p -= lr * p.grad`` for every parameter with a gradient; ``zero_grad`` sets the gradients to None."""
+
+    def __init__(self, params: Any, lr: float):
+        self.params, self.lr = list(params), lr
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self) -> None:
+        for p in self.params:
+            if p.grad is not None:
+                p -= self.lr * p.grad
+
+
+class RecordingLinear(nn.Module):
+    """A linear torch classifier that records every forward call: input, mode, grad mode, parameters."""
+
+    def __init__(self, weight: np.ndarray, bias: np.ndarray):
+        super().__init__()
+        self.linear = nn.Linear(weight.shape[1], weight.shape[0])
+        with torch.no_grad():
+            self.linear.weight.copy_(torch.as_tensor(weight))
+            self.linear.bias.copy_(torch.as_tensor(bias))
+        self.calls: list[dict] = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.calls.append({"x": x.detach().cpu().numpy().copy(), "training": self.training,
+                           "grad_enabled": torch.is_grad_enabled(),
+                           "params": {k: v.detach().cpu().numpy().copy() for k, v in self.named_parameters()}})
+        return self.linear(x)
+
+
+def _history(result: Any) -> dict:
+    return {**{name: list(getattr(result, name)) for name in HISTORY_LISTS}, "grad_l1": dict(result.grad_l1)}
+
+
+def train_numpy_recorded(W: np.ndarray, b: np.ndarray, data: list, epochs: int, batch_size: int, lr: float,
+                         seed: int = 0) -> dict:
+    """Runs the implementation's ``train_numpy`` on a ``RecordingNumpyModel`` with plain SGD.
+
+    Returns ``{"history", "calls", "final"}``: the History as a dict, every
+    forward call (``X``, ``y``, ``mode``, ``weights`` at the call) and the
+    final weights.
+    """
+    model = RecordingNumpyModel(W, b)
+    result = target("utils.train:train_numpy")(model, PlainNumpySGD(lr), tuple(data), epochs, batch_size, seed=seed)
+    return {"history": _history(result), "calls": model.calls, "final": model.weights}
+
+
+def train_torch_recorded(weight: np.ndarray, bias: np.ndarray, data: list, epochs: int, batch_size: int,
+                         lr: float, seed: int = 0, device: str = "cpu", progress: bool = False) -> dict:
+    """Runs the implementation's ``train_torch`` on a ``RecordingLinear`` with ``PlainTorchSGD`` and
+    ``torch.nn.functional.cross_entropy``.
+
+    Returns ``{"history", "calls", "final", "stderr"}``: the History as a dict,
+    every forward call (``x``, ``training``, ``grad_enabled``, ``params``), the
+    final parameters by name, and what the loop wrote to stderr.
+    """
+    import contextlib
+    import io
+
+    model = RecordingLinear(weight, bias)
+    optimizer = PlainTorchSGD(model.parameters(), lr)
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        result = target("utils.train:train_torch")(model, optimizer, nn.functional.cross_entropy, tuple(data),
+                                                   epochs, batch_size, seed=seed, device=device, progress=progress)
+    final = {k: v.detach().cpu().numpy() for k, v in model.named_parameters()}
+    return {"history": _history(result), "calls": model.calls, "final": final, "stderr": stderr.getvalue()}
+
+
+def predict_recorded(weight: np.ndarray, bias: np.ndarray, X: np.ndarray, batch_size: int, train_mode: bool) -> dict:
+    """Runs the implementation's ``predict`` on a ``RecordingLinear`` left in train mode or eval mode.
+
+    Returns ``{"labels", "calls", "training_after"}``.
+    """
+    model = RecordingLinear(weight, bias)
+    model.train(train_mode)
+    labels = target("utils.train:predict")(model, X, batch_size=batch_size, device="cpu")
+    return {"labels": labels, "calls": model.calls, "training_after": model.training}
+
+
+def predict_numpy_model(W: np.ndarray, b: np.ndarray, X: np.ndarray) -> Any:
+    """Returns the implementation's ``predict`` of a ``RecordingNumpyModel`` (a numpy model) on ``X``."""
+    return target("utils.train:predict")(RecordingNumpyModel(W, b), X)

@@ -1,0 +1,98 @@
+"""2-D convolution (cross-correlation) in numpy, with its backward pass.
+
+numpy API: ``conv2d_forward(x, w, b, stride, pad) -> (out, cache)`` and
+``conv2d_backward(dout, cache) -> (dx, dw, db)``. Images are ``(N, C, H, W)``,
+weights ``(F, C, HH, WW)``, biases ``(F,)``. Padding is zero padding of ``pad``
+pixels on every side. The output equals ``torch.nn.functional.conv2d(x, w, b,
+stride, pad)``: no kernel flip.
+
+Vectorized with im2col: every window of the padded input becomes one column
+of a matrix ``(C * HH * WW, N * H_out * W_out)``, so the convolution is a
+single matrix product. The columns are gathered by a loop over the ``HH x WW``
+kernel offsets only, never over images or output positions.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def conv2d_output_shape(H: int, W: int, kernel_size: int | tuple[int, int], stride: int = 1,
+                        pad: int = 0) -> tuple[int, int]:
+    """Returns (H_out, W_out) of a convolution: H_out = (H + 2 * pad - HH) // stride + 1, same for W.
+
+    kernel_size: an int (square kernel) or an (HH, WW) pair. Raises ValueError
+    when an output side is not positive (the kernel does not fit in the padded
+    input), when stride < 1 or when pad < 0.
+    """
+    # BEGIN SOLUTION
+    HH, WW = (kernel_size, kernel_size) if np.isscalar(kernel_size) else kernel_size
+    if stride < 1 or pad < 0:
+        raise ValueError(f"stride must be >= 1 and pad >= 0, got stride={stride}, pad={pad}")
+    H_out = (H + 2 * pad - HH) // stride + 1
+    W_out = (W + 2 * pad - WW) // stride + 1
+    if H_out < 1 or W_out < 1:
+        raise ValueError(f"a {HH}x{WW} kernel does not fit a {H}x{W} input padded by {pad}: "
+                         f"the output would be {H_out}x{W_out}")
+    return H_out, W_out
+    # END SOLUTION
+
+
+def conv2d_param_count(in_channels: int, out_channels: int, kernel_size: int | tuple[int, int],
+                       bias: bool = True) -> int:
+    """Returns the number of parameters of a conv layer: F * C * HH * WW weights, plus F biases if ``bias``.
+
+    C = in_channels, F = out_channels; kernel_size is an int or an (HH, WW) pair.
+    """
+    # BEGIN SOLUTION
+    HH, WW = (kernel_size, kernel_size) if np.isscalar(kernel_size) else kernel_size
+    return out_channels * in_channels * HH * WW + (out_channels if bias else 0)
+    # END SOLUTION
+
+
+def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
+                   pad: int = 0) -> tuple[np.ndarray, tuple]:
+    """Returns the cross-correlation of x with the filters w plus b, shape (N, F, H_out, W_out), and a cache.
+
+    x: (N, C, H, W) images; w: (F, C, HH, WW) filters; b: (F,) biases.
+    out[n, f, i, j] = b[f] + sum_{c, k, l} x_pad[n, c, i * stride + k, j * stride + l] * w[f, c, k, l],
+    where x_pad is x with ``pad`` zeros on each of its four sides; H_out and W_out
+    are given by ``conv2d_output_shape``. x is not modified.
+    """
+    # BEGIN SOLUTION build the im2col matrix with a loop over the HH x WW kernel offsets, then one matmul
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    H_out, W_out = conv2d_output_shape(H, W, (HH, WW), stride, pad)
+    x_pad = np.zeros((C, N, H + 2 * pad, W + 2 * pad), dtype=np.result_type(x, w))
+    x_pad[:, :, pad:pad + H, pad:pad + W] = x.transpose(1, 0, 2, 3)
+    cols = np.empty((C, HH, WW, N, H_out, W_out), dtype=x_pad.dtype)
+    for k in range(HH):
+        for l in range(WW):
+            cols[:, k, l] = x_pad[:, :, k:k + stride * H_out:stride, l:l + stride * W_out:stride]
+    cols = cols.reshape(C * HH * WW, N * H_out * W_out)
+    out = (w.reshape(F, -1) @ cols).reshape(F, N, H_out, W_out).transpose(1, 0, 2, 3) + b.reshape(1, F, 1, 1)
+    return out, (x.shape, w, stride, pad, cols)
+    # END SOLUTION
+
+
+def conv2d_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Returns (dx, dw, db), the gradients of sum(dout * out) with respect to x, w and b.
+
+    dout: (N, F, H_out, W_out). dx has the shape of x (the padding is cut off),
+    dw the shape of w, db the shape (F,) (dout summed over N, H_out, W_out).
+    Where windows overlap (stride < kernel) their contributions to dx add up.
+    """
+    # BEGIN SOLUTION
+    (N, C, H, W), w, stride, pad, cols = cache
+    F, _, HH, WW = w.shape
+    H_out, W_out = dout.shape[2:]
+    d = dout.transpose(1, 0, 2, 3).reshape(F, N * H_out * W_out)
+    db = d.sum(axis=1)
+    dw = (d @ cols.T).reshape(w.shape)
+    dx_pad = np.zeros((C, N, H + 2 * pad, W + 2 * pad), dtype=cols.dtype)
+    for k in range(HH):
+        for l in range(WW):
+            dx_pad[:, :, k:k + stride * H_out:stride, l:l + stride * W_out:stride] += \
+                (w[:, :, k, l].T @ d).reshape(C, N, H_out, W_out)
+    dx = dx_pad[:, :, pad:pad + H, pad:pad + W].transpose(1, 0, 2, 3)
+    return dx, dw, db
+    # END SOLUTION

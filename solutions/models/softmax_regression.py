@@ -1,0 +1,59 @@
+"""Softmax regression in numpy: one weight matrix, a ReLU on the scores, softmax cross-entropy.
+
+The model holds its parameters in ``weights`` and the gradients of the last
+training pass in ``gradients`` (same keys). ``forward`` computes the data loss
+only: regularization belongs to the optimizer (``optimizers.numpy_sgd``).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from layers.activations import relu_backward, relu_forward
+from layers.losses import cross_entropy
+
+
+class SoftmaxRegression:
+    """scores = ReLU(X @ W1), then softmax cross-entropy; ``weights = {"W1": (input_size, num_classes)}``."""
+
+    def __init__(self, input_size: int, num_classes: int, seed: int = 1024):
+        """Builds the model with W1 of shape (input_size, num_classes) drawn as 0.001 * standard normal.
+
+        W1 is drawn from ``numpy.random.default_rng(seed)`` (so ``seed`` alone
+        decides it, ``seed=0`` included); there is no bias. ``gradients`` holds
+        a zero array of the same shape under the same key.
+        """
+        self.input_size = input_size
+        self.num_classes = num_classes
+        # BEGIN SOLUTION draw W1 with a Generator seeded with seed; gradients start at zero
+        rng = np.random.default_rng(seed)
+        self.weights = {"W1": 0.001 * rng.standard_normal((input_size, num_classes))}
+        self.gradients = {"W1": np.zeros((input_size, num_classes))}
+        # END SOLUTION
+
+    def forward(self, X: np.ndarray, y: np.ndarray, mode: str = "train") -> tuple[float, float]:
+        """Returns (loss, accuracy) on the batch: the mean cross-entropy and the fraction classified right.
+
+        X: (N, input_size); y: integer labels (N,) in [0, num_classes).
+        scores = ReLU(X @ W1) of shape (N, num_classes); the predicted class is
+        the argmax of the scores. In ``mode="train"`` the gradient of the loss
+        with respect to W1 is stored in ``gradients["W1"]``; any other mode
+        (e.g. ``"valid"``) only evaluates.
+        """
+        # BEGIN SOLUTION
+        W1 = self.weights["W1"]
+        z = X @ W1
+        scores, relu_cache = relu_forward(z)
+        loss, dscores = cross_entropy(scores, y)
+        accuracy = float(np.mean(np.argmax(scores, axis=1) == y))
+        if mode == "train":
+            dz = relu_backward(dscores, relu_cache)
+            self.gradients["W1"] = X.T @ dz
+        return loss, accuracy
+        # END SOLUTION
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Returns the predicted labels (N,), the argmax of the scores ReLU(X @ W1). X: (N, input_size)."""
+        # BEGIN SOLUTION
+        scores, _ = relu_forward(X @ self.weights["W1"])
+        return np.argmax(scores, axis=1)
+        # END SOLUTION

@@ -1,0 +1,311 @@
+"""The handout, the autograder zip and submission zips: built for real, searched for leaks, run end to end.
+
+The end-to-end tests share one virtual environment, installed offline from a
+local wheel folder (``build/wheels``, filled once with ``pip wheel``) by the
+handout's own ``make setup``; the autograder's ``setup.sh`` then runs against
+the same interpreter. The autograder runs in a temporary root laid out like
+Gradescope's ``/autograder``.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from grader import build
+from grader.results import validate
+from tests.grader.distribution_helpers import code_units, file_digest, pytest_summary, run, unzip
+
+REPO = Path(__file__).resolve().parents[2]
+WHEELS = REPO / "build" / "wheels"
+BROKEN = "layers/losses.py"
+
+
+@pytest.fixture(scope="module")
+def zips(tmp_path_factory) -> dict[str, Path]:
+    """The handout and autograder zips, built without the build's own leak search (the tests search them)."""
+    out = tmp_path_factory.mktemp("dist")
+    return {"handout": build.build_handout(out=out / "handout.zip", check=False),
+            "autograder": build.build_autograder(out=out / "autograder.zip", check=False)}
+
+
+def names_in(zip_path: Path) -> list[str]:
+    with zipfile.ZipFile(zip_path) as archive:
+        return archive.namelist()
+
+
+# --- leaks -------------------------------------------------------------------------------------------------
+
+
+def test_handout_holds_no_solution_code_and_no_solution_marker(zips):
+    blocks = build.solution_blocks()
+    assert len(blocks) >= 10, "the leak search found almost no solution blocks to look for"
+    assert build.leaks(zips["handout"], blocks) == []
+
+
+def test_autograder_holds_no_solution_code(zips):
+    assert build.leaks(zips["autograder"], build.solution_blocks()) == []
+
+
+def test_handout_holds_no_hidden_test_mutant_or_test_of_the_grader(zips):
+    public = {code for path in (REPO / "tests" / "public").rglob("*.py") for _, code in code_units(path)}
+    secret = [(f"{path.relative_to(REPO)}:{name}", code)
+              for folder in ("tests/hidden", "tests/grader", "tests/mutants")
+              for path in sorted((REPO / folder).rglob("*.py"))
+              for name, code in code_units(path) if code not in public]
+    assert len(secret) >= 10
+    with zipfile.ZipFile(zips["handout"]) as archive:
+        texts = {name: "\n".join(build.normalized_lines(archive.read(name).decode("utf-8", "replace")))
+                 for name in archive.namelist()}
+    found = [f"{name} holds {what}" for what, code in secret for name, text in texts.items()
+             if f"\n{code}\n" in f"\n{text}\n"]
+    assert found == []
+    assert not [n for n in texts if n.startswith(("handout/tests/hidden", "handout/tests/grader", "handout/tests/mutants",
+                                                  "handout/solutions"))]
+
+
+def test_leak_search_finds_a_block_however_it_is_indented_and_ignores_short_ones(tmp_path):
+    solutions = tmp_path / "solutions" / "layers"
+    solutions.mkdir(parents=True)
+    (solutions / "ops.py").write_text(
+        "def scale(x):\n    # BEGIN SOLUTION\n    shifted = x - x.max(axis=1, keepdims=True)\n    return shifted * 2\n"
+        "    # END SOLUTION\n\n\ndef ident(x):\n    # BEGIN SOLUTION\n    return x\n    # END SOLUTION\n")
+    blocks = build.solution_blocks(tmp_path / "solutions")
+    assert [(b.path, b.line) for b in blocks] == [("solutions/layers/ops.py", 2)]
+    leaky = tmp_path / "leaky.zip"
+    with zipfile.ZipFile(leaky, "w") as archive:
+        archive.writestr("a/copied.py", "class A:\n  def f(self, x):\n\n      shifted = x - x.max(axis=1,  keepdims=True)\n"
+                                        "      # a comment in between\n      return shifted * 2\n")
+        archive.writestr("b/common.py", "def g(x):\n    return x\n")
+        archive.writestr("c/half.py", "shifted = x - x.max(axis=1, keepdims=True)\nreturn shifted * 3\n")
+        archive.writestr("d/notes.md", "text\n  # BEGIN SOLUTION\n")
+    assert build.leaks(leaky, blocks) == [
+        "a/copied.py: holds the code of the solution block at solutions/layers/ops.py:2",
+        "d/notes.md:2: solution marker '# BEGIN SOLUTION'"]
+
+
+# --- what the zips hold ------------------------------------------------------------------------------------
+
+
+def test_handout_holds_what_students_need_under_one_folder(zips):
+    names = names_in(zips["handout"])
+    assert all(n.startswith("handout/") for n in names)
+    for needed in ("README.md", "Makefile", "pyproject.toml", "requirements.txt", "student.files",
+                   "student/layers/activations.py", "tests/__init__.py", "tests/public/test_activations.py",
+                   "configs/policy.yaml", "grader/pytest_plugin.py", "grader/policy.py", "grader/build.py"):
+        assert f"handout/{needed}" in names
+    for instructor_only in ("grader/single_source.py", "grader/mutants.py", "grader/distribution/handout/Makefile"):
+        assert f"handout/{instructor_only}" not in names
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+
+
+def test_autograder_has_executable_scripts_at_its_root_and_the_hidden_tests(zips):
+    with zipfile.ZipFile(zips["autograder"]) as archive:
+        modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
+    for script in ("setup.sh", "run_autograder"):
+        assert modes[script] & 0o111, f"{script} is not executable"
+    for needed in ("requirements.txt", "pyproject.toml", "configs/rubric.yaml", "tests/hidden/strategies.py",
+                   "tests/hidden/test_activations.py", "tests/public/test_activations.py", "grader/pytest_plugin.py"):
+        assert needed in modes
+    assert not [n for n in modes if n.startswith(("student/", "solutions/", "tests/grader", "tests/mutants"))]
+
+
+def test_builds_are_reproducible(zips, tmp_path):
+    again = build.build_autograder(out=tmp_path / "again.zip", check=False)
+    assert again.read_bytes() == zips["autograder"].read_bytes()
+
+
+# --- submission checks -------------------------------------------------------------------------------------
+
+
+def skeleton_copy(tmp_path: Path) -> Path:
+    student = tmp_path / "work" / "student"
+    shutil.copytree(REPO / "student", student, ignore=shutil.ignore_patterns("__pycache__"))
+    return student
+
+
+def test_submission_names_every_missing_file_syntax_error_and_forbidden_api(tmp_path):
+    student = skeleton_copy(tmp_path)
+    (student / "layers" / "activations.py").unlink()
+    (student / "layers" / "losses.py").write_text("def softmax(z):\n    return z +\n")
+    (student / "utils" / "metrics.py").write_text("import torch.nn.functional as F\n")
+    (student.parent / "configs").mkdir()
+    (student.parent / build.EXPERIMENT).write_text("data: {name: digits}\nmodel: {type: mlp}\nlearning_rate: 1\n")
+    out = tmp_path / "submission.zip"
+    result = run([sys.executable, "-m", "grader", "build", "submission", "--source", str(student), "--out", str(out)],
+                 cwd=REPO)
+    assert result.returncode == 1, result.stdout
+    assert "student/layers/activations.py: missing" in result.stdout
+    assert "student/layers/losses.py:2: syntax error" in result.stdout
+    assert "student/utils/metrics.py:1: torch.nn.functional is not allowed here" in result.stdout
+    assert f"{student.parent / build.EXPERIMENT}: " in result.stdout
+    assert "4 problem(s)" in result.stdout
+    assert not out.exists()
+
+
+def test_submission_zip_holds_the_py_files_and_the_tuned_config_and_lists_unfinished_functions(tmp_path):
+    student = skeleton_copy(tmp_path)
+    (student.parent / "configs").mkdir()
+    shutil.copy(REPO / "configs" / "softmax_regression.yaml", student.parent / build.EXPERIMENT)
+    (student / "layers" / "__pycache__").mkdir()
+    (student / "layers" / "__pycache__" / "losses.cpython-311.pyc").write_bytes(b"\0")
+    (student / "notes.txt").write_text("my notes")
+    out = tmp_path / "submission.zip"
+    result = run([sys.executable, "-m", "grader", "build", "submission", "--source", str(student), "--out", str(out)],
+                 cwd=REPO)
+    assert result.returncode == 0, result.stdout
+    expected = [f"student/{p.relative_to(student).as_posix()}" for p in student.rglob("*.py")]
+    assert sorted(names_in(out)) == sorted(expected + [build.EXPERIMENT])
+    assert "relu_forward in student/layers/activations.py" in result.stdout
+
+
+# --- end to end: the handout and the autograder, set up offline -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wheels() -> Path:
+    """The local wheel folder that every offline setup installs from, filled once per requirements.txt."""
+    stamp = WHEELS / f".complete-{file_digest(REPO / 'requirements.txt')}"
+    if not stamp.exists():
+        result = run([sys.executable, "-m", "pip", "wheel", "--quiet", "-r", "requirements.txt", "-w", str(WHEELS)],
+                     cwd=REPO, timeout=900)
+        assert result.returncode == 0, f"cannot fill {WHEELS} (pip wheel needs the network once):\n{result.stdout}"
+        stamp.touch()
+    return WHEELS
+
+
+@pytest.fixture(scope="module")
+def workspace():
+    """A folder every user can enter (the sandbox's unprivileged worker reads the interpreter in it)."""
+    path = Path(tempfile.mkdtemp(prefix="kit-e2e-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def offline(wheels, workspace) -> dict[str, str]:
+    """The environment of every command below: pip reads only the local wheel folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "VIRTUAL_ENV"))}
+    return {**env, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels), "PYTHON": sys.executable,
+            "VENV": str(workspace / "venv")}
+
+
+@pytest.fixture(scope="module")
+def python(zips, workspace, offline) -> Path:
+    """The interpreter that the handout's `make setup` created and installed into, offline."""
+    handout = unzip(zips["handout"], workspace / "setup") / "handout"
+    result = run(["make", "setup"], cwd=handout, env=offline, timeout=900)
+    assert result.returncode == 0, result.stdout
+    return workspace / "venv" / "bin" / "python"
+
+
+def handout_copy(zips, workspace: Path, name: str) -> Path:
+    return unzip(zips["handout"], workspace / name) / "handout"
+
+
+def test_handout_public_tests_fail_on_the_skeleton_with_messages(zips, workspace, offline, python):
+    handout = handout_copy(zips, workspace, "skeleton")
+    result = run(["make", "test", "ARGS=-q -p no:randomly"], cwd=handout, env=offline)
+    assert result.returncode != 0
+    summary = pytest_summary(result.stdout)
+    assert " failed" in summary and "passed" not in summary and "error" not in summary, result.stdout[-3000:]
+    assert "is not implemented yet" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def solved_submission(zips, workspace, offline, python) -> Path:
+    """The handout with the solutions copied into student/: its public tests pass, `make submission` zips it."""
+    handout = handout_copy(zips, workspace, "solved")
+    shutil.copytree(REPO / "solutions", handout / "student", dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    tests = run(["make", "test", "ARGS=-q"], cwd=handout, env=offline)
+    assert tests.returncode == 0, tests.stdout[-5000:]
+    submission = run(["make", "submission"], cwd=handout, env=offline)
+    assert submission.returncode == 0, submission.stdout
+    assert "NotImplementedError" not in submission.stdout
+    return handout / "dist" / "submission.zip"
+
+
+def test_handout_public_tests_pass_with_the_solutions_and_make_submission_zips_them(solved_submission):
+    assert names_in(solved_submission)
+    assert all(n.startswith("student/") and n.endswith(".py") for n in names_in(solved_submission))
+
+
+@pytest.fixture(scope="module")
+def autograder(zips, workspace, offline, python) -> Path:
+    """A root laid out like Gradescope's /autograder, after setup.sh installed into the shared interpreter."""
+    root = workspace / "autograder"
+    unzip(zips["autograder"], root / "source")
+    shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
+    result = run(["bash", "source/setup.sh"], cwd=root, env={**offline, "PYTHON": str(python)}, timeout=900)
+    assert result.returncode == 0, result.stdout
+    assert "the grader imports" in result.stdout
+    return root
+
+
+def grade(root: Path, env: dict, python: Path | str, submission_zip: Path | None = None,
+          student: Path | None = None, metadata: dict | None = None) -> dict:
+    """Runs run_autograder on a submission (a zip, as Gradescope unzips it, or a student/ folder); returns results."""
+    target = root / "submission"
+    shutil.rmtree(target, ignore_errors=True)
+    if submission_zip:
+        unzip(submission_zip, target)
+    else:
+        shutil.copytree(student, target / "student")
+    shutil.rmtree(root / "results", ignore_errors=True)
+    (root / "submission_metadata.json").unlink(missing_ok=True)
+    if metadata:
+        (root / "submission_metadata.json").write_text(json.dumps(metadata))
+    result = run([str(root / "run_autograder")], cwd=root,
+                 env={**env, "AUTOGRADER_ROOT": str(root), "PYTHON": str(python)}, timeout=900)
+    assert result.returncode == 0, result.stdout
+    data = json.loads((root / "results" / "results.json").read_text())
+    assert validate(data) == []
+    return data
+
+
+def total(data: dict) -> float:
+    return sum(t["max_score"] for t in data["tests"])
+
+
+def test_autograder_gives_full_score_to_the_solutions_submission(autograder, offline, python, solved_submission):
+    data = grade(autograder, offline, python, solved_submission,
+                 metadata={"previous_submissions": [{}, {}], "id": 7})
+    assert total(data) > 0
+    assert data["score"] == pytest.approx(total(data))
+    assert [t["name"] for t in data["tests"] if t["status"] != "passed"] == []
+    assert data["output"].startswith("Submission 3 of this assignment.")
+
+
+def test_autograder_gives_zero_to_the_skeleton(autograder, offline, python):
+    data = grade(autograder, offline, python, student=REPO / "student")
+    assert total(data) > 0
+    assert data["score"] == 0
+
+
+def test_autograder_gives_partial_score_with_a_message_for_one_broken_file(autograder, offline, python, workspace):
+    student = workspace / "broken" / "student"
+    shutil.copytree(REPO / "solutions", student, ignore=shutil.ignore_patterns("__pycache__"))
+    path = student / BROKEN
+    lines = path.read_text().splitlines()
+    lines.insert(len(lines) // 2, "def broken(:")
+    path.write_text("\n".join(lines) + "\n")
+    data = grade(autograder, offline, python, student=student)
+    assert 0 < data["score"] < total(data)
+    messages = data["output"] + "".join(t["output"] for t in data["tests"])
+    assert f"{BROKEN}:{len(lines) // 2 + 1}" in messages
+
+
+def test_run_autograder_writes_valid_results_when_python_cannot_start(zips, tmp_path):
+    root = tmp_path / "autograder"
+    unzip(zips["autograder"], root / "source")
+    shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
+    data = grade(root, dict(os.environ), "/nonexistent/python3", student=REPO / "student")
+    assert data["score"] == 0
+    assert "failed before it could grade" in data["output"]

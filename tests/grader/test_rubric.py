@@ -1,0 +1,77 @@
+"""The rubric: the shipped one is valid, and every mistake in one is named by its field."""
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from grader.rubric import DEFAULT_RUBRIC, RubricError, TrainingRun, load_rubric
+
+GOOD = """\
+suites:
+  public: {path: tests/public, visibility: visible, details: true}
+sandbox: {call_timeout_s: 5, budget_s: 60}
+training:
+  - {name: net, config: CONFIG, points: 4, full: 0.9, zero: 0.5, time_limit_s: 30}
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "run.yaml").write_text("seed: 0\n")
+    path = tmp_path / "rubric.yaml"
+    path.write_text(textwrap.dedent(text).replace("CONFIG", "run.yaml"))
+    return path
+
+
+def test_the_shipped_rubric_is_valid():
+    rubric = load_rubric(DEFAULT_RUBRIC)
+    assert {s.name for s in rubric.suites} == {"public", "hidden"}
+    assert not next(s for s in rubric.suites if s.name == "hidden").details
+    assert rubric.limits.call_timeout_s > 0 and rubric.limits.budget_s <= 600
+    for run in rubric.training:
+        assert run.config.is_file()
+        assert run.points == 0 or 0 <= run.zero < run.full <= 1
+
+
+def test_a_valid_rubric_is_read(tmp_path):
+    rubric = load_rubric(write(tmp_path, GOOD))
+    assert rubric.limits.call_timeout_s == 5 and rubric.limits.budget_s == 60
+    assert rubric.training[0].config == (tmp_path / "run.yaml").resolve()
+    assert rubric.visibility == "visible" and rubric.stdout_visibility == "hidden"
+
+
+@pytest.mark.parametrize("change, message", [
+    ("extra: 1\n", r"unknown key 'extra'; valid keys: results, suites, sandbox, training"),
+    ("results: {visibility: everyone}\n", r"results.visibility must be one of visible, hidden"),
+    ("sandbox: {call_timeout: 5}\n", r"unknown key 'sandbox.call_timeout'; valid keys: call_timeout_s"),
+    ("sandbox: {call_timeout_s: -1}\n", r"sandbox.call_timeout_s must be a number > 0, got -1"),
+    ("sandbox: {memory_mb: 10}\n", r"sandbox.memory_mb must be an integer >= 256"),
+    ("suites: {public: {path: tests/nowhere}}\n", r"suites.public.path: tests/nowhere does not exist"),
+    ("training: [{name: net, config: run.yaml, points: 1, full: 0.5, zero: 0.7}]\n",
+     r"training\[0\]: zero \(0.7\) must be below full \(0.5\)"),
+    ("training: [{name: net, config: missing.yaml, points: 1}]\n", r"training\[0\].config: .*missing.yaml does not exist"),
+    ("training: [{name: net, config: run.yaml, points: -2}]\n", r"training\[0\].points must be a number >= 0, got -2"),
+    ("training: [{name: net, config: run.yaml, points: 1, full: 1.5}]\n", r"training\[0\].full must be a number in"),
+    ("training: [{name: a, config: run.yaml, points: 1}, {name: a, config: run.yaml, points: 1}]\n",
+     r"training\[1\].name 'a' is used twice"),
+    ("training: [{config: run.yaml, points: 1}]\n", r"training\[0\].name is required"),
+])
+def test_mistakes_are_named_by_their_field(tmp_path, change, message):
+    base = "suites:\n  public: {path: tests/public}\n"
+    key = change.split(":", 1)[0]
+    text = change if key == "suites" else base + change
+    with pytest.raises(RubricError, match=message):
+        load_rubric(write(tmp_path, text))
+
+
+def test_a_rubric_that_is_not_yaml_is_reported(tmp_path):
+    path = tmp_path / "rubric.yaml"
+    path.write_text("suites: [unclosed\n")
+    with pytest.raises(RubricError, match="not valid YAML"):
+        load_rubric(path)
+
+
+def test_training_points_are_linear_between_the_thresholds(tmp_path):
+    run = TrainingRun(name="r", config=tmp_path, points=4, full=0.9, zero=0.5, time_limit_s=10)
+    assert run.points_for(0.95) == 4 and run.points_for(0.9) == 4
+    assert run.points_for(0.5) == 0 and run.points_for(0.1) == 0
+    assert run.points_for(0.7) == pytest.approx(2.0)

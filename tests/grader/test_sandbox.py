@@ -1,0 +1,275 @@
+"""The sandboxed worker: plain data back, the student's failures reported, limits enforced, the run going on."""
+import os
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.plain import PlainDataError
+from grader.sandbox import (BudgetExhausted, CallTimeout, Limits, Sandbox, StudentCodeError, WorkerDied,
+                            private_paths, unreachable_for_others)
+
+CALL = "grader.probes.generic:call"
+
+MISC = '''\
+import os
+import resource
+import signal
+import sys
+import time
+
+import numpy as np
+
+
+def echo(value):
+    return value
+
+
+def kind(value):
+    return type(value).__name__
+
+
+def scale(x, factor=2.0):
+    return x * factor
+
+
+def fails(message):
+    raise ValueError(message)
+
+
+def stub():
+    raise NotImplementedError("stub in student/layers/misc.py is not implemented yet")
+
+
+def calls_sys_exit():
+    sys.exit(3)
+
+
+def calls_os_exit():
+    os._exit(4)
+
+
+def kills_itself():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def loops():
+    while True:
+        pass
+
+
+def allocates(gigabytes):
+    return np.ones(int(gigabytes * 2**30 // 8)).sum()
+
+
+def prints(megabytes):
+    line = "x" * 1023 + "\\n"
+    for _ in range(megabytes * 1024):
+        sys.stdout.write(line)
+    print("done")
+    return 1
+
+
+def returns_object():
+    return object()
+
+
+def pid():
+    return os.getpid()
+
+
+def environment():
+    return sorted(os.environ)
+
+
+def reads(path):
+    with open(path) as f:
+        return f.read()
+
+
+def writes(path, megabytes):
+    with open(path, "w") as f:
+        f.write("x" * (megabytes << 20))
+    return os.path.getsize(path)
+
+
+def limit(name):
+    return list(resource.getrlimit(getattr(resource, name)))
+
+
+def reads_stdin():
+    return sys.stdin.read()
+
+
+def sleeps(seconds):
+    time.sleep(seconds)
+    return seconds
+'''
+
+
+def make_impl(root: Path, **files: str) -> Path:
+    for pkg in ("layers", "models", "optimizers", "utils"):
+        (root / pkg).mkdir(parents=True, exist_ok=True)
+        (root / pkg / "__init__.py").write_text('"""Package."""\n')
+    (root / "layers" / "misc.py").write_text(MISC)
+    for name, text in files.items():
+        (root / "layers" / f"{name}.py").write_text(textwrap.dedent(text))
+    return root
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    root = make_impl(tmp_path_factory.mktemp("impl"))
+    limits = Limits(call_timeout_s=3, budget_s=600, memory_mb=1024, output_kb=16, file_size_mb=1)
+    with Sandbox(root, limits, preload=("numpy",)) as sb:
+        yield sb
+
+
+def call(sb, fn, *args, **kwargs):
+    return sb.call(CALL, [f"layers.misc:{fn}", *args], kwargs)
+
+
+def test_plain_data_comes_back_and_tuples_stay_tuples(sandbox):
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    out = call(sandbox, "scale", x, factor=3.0)
+    assert out.dtype == np.float32 and np.array_equal(out, x * 3)
+    assert call(sandbox, "echo", {"a": [1, 2.5, None, "s"], "b": x})["a"] == [1, 2.5, None, "s"]
+    assert call(sandbox, "kind", (2, 3)) == "tuple"
+    assert call(sandbox, "kind", [2, 3]) == "list"
+
+
+def test_student_exception_keeps_its_class_message_and_location(sandbox):
+    with pytest.raises(ValueError) as info:
+        call(sandbox, "fails", "p must be in [0, 1)")
+    assert isinstance(info.value, StudentCodeError)
+    assert info.value.message == "p must be in [0, 1)"
+    assert "File student/layers/misc.py, line" in info.value.where and "in fails" in info.value.where
+    assert "grader" not in info.value.where
+
+
+def test_not_implemented_stays_recognizable(sandbox):
+    with pytest.raises(NotImplementedError, match="is not implemented yet"):
+        call(sandbox, "stub")
+
+
+def test_import_errors_name_the_missing_module(sandbox):
+    with pytest.raises(ModuleNotFoundError, match="layers.nothing"):
+        sandbox.call(CALL, ["layers.nothing:f"], {})
+
+
+@pytest.mark.parametrize("fn, said", [("calls_sys_exit", "sys.exit(3)"), ("calls_os_exit", "os._exit(4)")])
+def test_exit_calls_fail_the_call_but_not_the_worker(sandbox, fn, said):
+    before = call(sandbox, "pid")
+    with pytest.raises(StudentCodeError, match=said.replace("(", r"\(").replace(")", r"\)")):
+        call(sandbox, fn)
+    assert call(sandbox, "pid") == before
+
+
+def test_a_dead_worker_is_replaced_and_the_run_goes_on(sandbox):
+    before = call(sandbox, "pid")
+    with pytest.raises(WorkerDied, match="killed"):
+        call(sandbox, "kills_itself")
+    assert call(sandbox, "pid") != before
+    assert call(sandbox, "echo", 5) == 5
+
+
+def test_a_hung_call_times_out_and_is_not_tried_again(sandbox):
+    with pytest.raises(CallTimeout, match="layers.misc:loops timed out after 3 s"):
+        call(sandbox, "loops")
+    with pytest.raises(CallTimeout, match="earlier in this run"):
+        call(sandbox, "loops")
+    assert call(sandbox, "echo", "still serving") == "still serving"
+
+
+def test_a_call_may_be_given_its_own_time_limit(sandbox):
+    assert sandbox.call(CALL, ["layers.misc:sleeps", 0.5], {}, timeout=2) == 0.5
+
+
+def test_a_huge_allocation_fails_with_a_memory_message(sandbox):
+    with pytest.raises(MemoryError, match="at most 1024 MB"):
+        call(sandbox, "allocates", 20)
+    assert call(sandbox, "echo", 1) == 1
+
+
+def test_printed_output_is_captured_and_truncated(sandbox):
+    sandbox.take_output()
+    assert call(sandbox, "prints", 8) == 1
+    text = sandbox.take_output()
+    assert text.startswith("x" * 100)
+    assert len(text) < 17 * 1024 and "bytes of output were dropped" in text
+    assert sandbox.take_output() == ""
+
+
+def test_a_result_that_is_not_plain_data_is_refused(sandbox):
+    with pytest.raises(StudentCodeError, match="PlainDataError: result is a object"):
+        call(sandbox, "returns_object")
+
+
+def test_the_environment_is_scrubbed(sandbox, monkeypatch):
+    names = call(sandbox, "environment")
+    assert not {"PYTHONPATH", "VIRTUAL_ENV", "CI"} & set(names)
+    assert {"HOME", "PATH", "OMP_NUM_THREADS"} <= set(names)
+
+
+def test_stdin_is_not_the_protocol(sandbox):
+    assert call(sandbox, "reads_stdin") == ""
+    assert call(sandbox, "echo", 2) == 2
+
+
+def test_resource_limits_are_applied(sandbox):
+    assert call(sandbox, "limit", "RLIMIT_AS")[0] == 1024 << 20
+    assert call(sandbox, "limit", "RLIMIT_FSIZE")[0] == 1 << 20
+    assert call(sandbox, "limit", "RLIMIT_CORE")[0] == 0
+    assert call(sandbox, "limit", "RLIMIT_CPU")[0] == 600
+    if sandbox.isolated:
+        assert call(sandbox, "limit", "RLIMIT_NPROC")[0] <= 32 + 16
+
+
+def test_files_larger_than_the_limit_cannot_be_written(sandbox):
+    with pytest.raises(OSError, match="File too large"):
+        call(sandbox, "writes", "big.txt", 2)
+
+
+def test_shared_files_are_readable_by_the_worker(sandbox, tmp_path):
+    (tmp_path / "data.txt").write_text("shared")
+    assert call(sandbox, "reads", sandbox.share(tmp_path / "data.txt")) == "shared"
+
+
+def test_the_budget_stops_every_call_once_spent(tmp_path):
+    root = make_impl(tmp_path / "impl")
+    with Sandbox(root, Limits(call_timeout_s=30, budget_s=4), preload=()) as sb:
+        with pytest.raises(BudgetExhausted, match="time budget"):
+            call(sb, "loops")
+        with pytest.raises(BudgetExhausted, match="used up"):
+            call(sb, "echo", 1)
+
+
+def test_private_paths_cover_tests_configs_and_solutions(tmp_path):
+    names = {p.name for p in private_paths(tmp_path)}
+    assert {"tests", "configs", "solutions", tmp_path.name} <= names
+
+
+ISOLATED = os.geteuid() == 0 and unreachable_for_others([Path(os.path.realpath(os.sys.executable))]) is None
+
+
+@pytest.mark.skipif(not ISOLATED, reason="needs root and an interpreter that other users can run")
+def test_the_isolated_worker_cannot_read_private_files_or_write_outside_its_home(tmp_path):
+    secret_dir = tmp_path / "secret"
+    secret_dir.mkdir()
+    (secret_dir / "expected.txt").write_text("42")
+    os.chmod(tmp_path, 0o755)
+    os.chmod(secret_dir, 0o755)
+    os.chmod(secret_dir / "expected.txt", 0o644)
+    root = make_impl(tmp_path / "impl")
+    with Sandbox(root, Limits(call_timeout_s=10), private=[secret_dir], preload=()) as sb:
+        assert sb.isolated
+        with pytest.raises(PermissionError):
+            call(sb, "reads", str(secret_dir / "expected.txt"))
+        with pytest.raises(PermissionError):
+            call(sb, "writes", str(tmp_path / "planted.txt"), 0)
+        with pytest.raises(PermissionError):
+            call(sb, "writes", str(sb.impl / "layers" / "misc.py"), 0)
+        assert call(sb, "writes", "mine.txt", 0) == 0
+        assert call(sb, "pid") != os.getpid()
+    assert not (tmp_path / "planted.txt").exists()

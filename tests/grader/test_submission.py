@@ -1,0 +1,116 @@
+"""Finding student/ in a submission and copying it out: every layout accepted, every unsafe zip rejected."""
+import os
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from grader.submission import MAX_FILE_BYTES, SubmissionError, expected_files, extract
+
+FILES = {"layers/__init__.py": '"""Layers."""\n', "layers/linear.py": "X = 1\n", "models/__init__.py": "",
+         "optimizers/__init__.py": "", "utils/__init__.py": "", "utils/data.py": "Y = 2\n"}
+EXPECTED = ["layers/linear.py", "layers/losses.py", "utils/data.py"]
+
+
+def make_zip(path: Path, entries: dict[str, str], links: dict[str, str] | None = None) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        for name, text in entries.items():
+            z.writestr(name, text)
+        for name, target in (links or {}).items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            z.writestr(info, target)
+    return path
+
+
+def make_folder(root: Path, entries: dict[str, str]) -> Path:
+    for name, text in entries.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("prefix", ["student/", "handin/student/", ""])
+@pytest.mark.parametrize("form", ["zip", "folder"])
+def test_every_layout_gives_the_same_implementation(tmp_path, prefix, form):
+    entries = {prefix + k: v for k, v in FILES.items()}
+    entries["README.md"] = "notes"
+    entries[prefix + "layers/__pycache__/linear.cpython-311.pyc"] = "junk"
+    source = make_zip(tmp_path / "s.zip", entries) if form == "zip" else make_folder(tmp_path / "s", entries)
+    sub = extract(source, tmp_path / "out", EXPECTED)
+    assert tree(sub.root) == FILES
+    assert sub.missing == ["layers/losses.py"]
+
+
+def test_macos_metadata_is_ignored(tmp_path):
+    entries = {"student/" + k: v for k, v in FILES.items()}
+    entries["__MACOSX/student/layers/._linear.py"] = "resource fork"
+    sub = extract(make_zip(tmp_path / "s.zip", entries), tmp_path / "out", EXPECTED)
+    assert tree(sub.root) == FILES
+
+
+def test_the_experiment_config_beside_student_is_found(tmp_path):
+    entries = {"student/" + k: v for k, v in FILES.items()}
+    entries["configs/experiment.yaml"] = "seed: 3\n"
+    sub = extract(make_zip(tmp_path / "s.zip", entries), tmp_path / "out", EXPECTED)
+    assert sub.experiment.read_text() == "seed: 3\n"
+    folder = extract(make_folder(tmp_path / "f", entries), tmp_path / "out2", EXPECTED)
+    assert folder.experiment.read_text() == "seed: 3\n"
+
+
+@pytest.mark.parametrize("name", ["../evil.py", "student/../../evil.py", "/tmp/evil.py", "student/layers/..\\..\\evil.py"])
+def test_parent_and_absolute_paths_reject_the_zip_and_write_nothing(tmp_path, name):
+    entries = {"student/" + k: v for k, v in FILES.items()}
+    entries[name] = "import os\n"
+    work = tmp_path / "work"
+    work.mkdir()
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    with pytest.raises(SubmissionError, match="unsafe path"):
+        extract(make_zip(tmp_path / "s.zip", entries), work / "out", EXPECTED)
+    assert not (tmp_path / "evil.py").exists() and not Path("/tmp/evil.py").exists()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted(before + ["s.zip", "out"])
+
+
+def test_links_in_a_zip_are_rejected(tmp_path):
+    entries = {"student/" + k: v for k, v in FILES.items()}
+    with pytest.raises(SubmissionError, match="link"):
+        extract(make_zip(tmp_path / "s.zip", entries, {"student/layers/secret.py": "/etc/passwd"}),
+                tmp_path / "out", EXPECTED)
+
+
+def test_links_in_a_folder_are_rejected(tmp_path):
+    folder = make_folder(tmp_path / "s", {"student/" + k: v for k, v in FILES.items()})
+    os.symlink("/etc/passwd", folder / "student" / "layers" / "losses.py")
+    with pytest.raises(SubmissionError, match="link"):
+        extract(folder, tmp_path / "out", EXPECTED)
+
+
+def test_oversized_files_are_rejected(tmp_path):
+    entries = {"student/" + k: v for k, v in FILES.items()}
+    entries["student/layers/big.py"] = "#" * (MAX_FILE_BYTES + 1)
+    with pytest.raises(SubmissionError, match="larger than"):
+        extract(make_zip(tmp_path / "s.zip", entries), tmp_path / "out", EXPECTED)
+
+
+def test_a_submission_without_student_code_is_explained(tmp_path):
+    with pytest.raises(SubmissionError, match="no student/ folder found"):
+        extract(make_zip(tmp_path / "s.zip", {"notes.txt": "hi"}), tmp_path / "out", EXPECTED)
+    with pytest.raises(SubmissionError, match="not a readable zip"):
+        (tmp_path / "bad.zip").write_text("not a zip")
+        extract(tmp_path / "bad.zip", tmp_path / "out2", EXPECTED)
+
+
+def test_two_student_folders_are_ambiguous(tmp_path):
+    entries = {p + "student/" + k: v for p in ("a/", "b/") for k, v in FILES.items()}
+    with pytest.raises(SubmissionError, match="several student/ folders"):
+        extract(make_zip(tmp_path / "s.zip", entries), tmp_path / "out", EXPECTED)
+
+
+def test_expected_files_are_the_skeletons_python_files():
+    names = expected_files()
+    assert "layers/activations.py" in names and all(n.endswith(".py") for n in names)

@@ -1,0 +1,121 @@
+"""Hidden tests of dropout: mask statistics at a false-failure rate below 1e-6, scaling, seeds, gradients."""
+import numpy as np
+import pytest
+from gradescope_utils.autograder_utils.decorators import weight
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grader import checks
+from grader.probes.numpy_layers import forward, forward_backward, numeric_gradients
+from grader.probes.torch_modules import forward_backward as module_forward_backward
+from tests.hidden.strategies import gaussian, seeds
+
+MOD = "layers.dropout"
+MODULE = "layers.dropout:Dropout"
+N_STAT = 100_000
+probabilities = st.sampled_from([0.1, 0.25, 0.5, 0.7, 0.9])
+
+
+def nonzero_input(seed, *shape):
+    """Gaussian entries pushed away from 0, so that an output entry is 0 exactly when it was dropped."""
+    x = gaussian(seed, *shape)
+    return x + np.where(x >= 0, 0.5, -0.5)
+
+
+def check_inverted_dropout(out, x, dx, dout, p, what):
+    """Checks the drop fraction (p +- 6 sigma), the kept entries x / (1 - p) and dx through the kept entries only."""
+    out = checks.array(out, what, shape=x.shape)
+    dropped = out == 0
+    sigma = np.sqrt(p * (1 - p) / x.size)
+    assert abs(dropped.mean() - p) <= 6 * sigma, \
+        f"{what} dropped a fraction of the entries far from p\n  hint: p is the probability of dropping an entry"
+    checks.close(out[~dropped], x[~dropped] / (1 - p), f"the kept entries of {what}", tol=1e-12, reveal=False,
+                 hint="kept entries are divided by 1 - p")
+    if dx is not None:
+        checks.close(dx, np.where(dropped, 0.0, dout / (1 - p)), f"the gradient of {what}", tol=1e-12,
+                     reveal=False, hint="the gradient flows only through the kept entries, scaled by 1 / (1 - p)")
+
+
+@weight(2)
+@given(p=probabilities, seed=st.integers(0, 1000))
+def test_dropout_drops_a_fraction_p_and_scales_the_rest(impl, p, seed):
+    x = nonzero_input(seed, 1000, N_STAT // 1000)
+    dout = gaussian(seed + 1, *x.shape)
+    got = impl.probe(forward_backward, MOD, "dropout", [x, p], dout, {"seed": seed})
+    check_inverted_dropout(got["out"], x, got["grads"][0], dout, p, f"dropout_forward with p={p}")
+    checks.unchanged(x, got["args_after"][0], "the input x of dropout_forward")
+
+
+@weight(2)
+@given(p=probabilities, seed=seeds())
+def test_dropout_module_drops_a_fraction_p_and_scales_the_rest(impl, p, seed):
+    x = nonzero_input(seed, 1000, N_STAT // 1000)
+    dout = gaussian(seed + 1, *x.shape)
+    got = impl.probe(module_forward_backward, MODULE, x, dout, args=[p], seed=seed % 1000)
+    check_inverted_dropout(got["out"], x, got["dx"], dout, p, f"Dropout({p}) in training mode")
+
+
+@weight(1)
+@given(p=probabilities, seed=st.integers(0, 1000))
+def test_dropout_with_the_same_seed_draws_the_same_mask(impl, p, seed):
+    x = nonzero_input(seed, 20, 50)
+    first = impl.probe(forward, MOD, "dropout", [x, p], {"seed": seed})["out"]
+    second = impl.probe(forward, MOD, "dropout", [x, p], {"seed": seed})["out"]
+    checks.close(second, first, "dropout_forward called twice with the same seed", reveal=False,
+                 hint="the mask must come from a generator seeded with seed (seed=0 included)")
+
+
+@weight(1)
+@pytest.mark.parametrize("seeds_pair", [(0, 1), (1, 2), (7, 1234)])
+def test_dropout_with_different_seeds_draws_different_masks(impl, seeds_pair):
+    x = nonzero_input(0, 20, 50)
+    outs = [impl.probe(forward, MOD, "dropout", [x, 0.5], {"seed": s})["out"] for s in seeds_pair]
+    masks = [checks.array(out, "dropout_forward(x, 0.5, seed=...)", shape=x.shape) == 0 for out in outs]
+    assert not np.array_equal(*masks), \
+        "dropout_forward drew the same mask of 1000 entries for two different seeds; use the seed argument"
+
+
+@weight(2)
+@given(p=probabilities, seed=st.integers(0, 1000))
+def test_dropout_backward_matches_numeric_gradient(impl, p, seed):
+    x = nonzero_input(seed, 3, 4)
+    dout = gaussian(seed + 1, 3, 4)
+    kwargs = {"seed": seed}
+    analytic = impl.probe(forward_backward, MOD, "dropout", [x, p], dout, kwargs)["grads"][0]
+    numeric = impl.probe(numeric_gradients, MOD, "dropout", [x, p], dout, [0], kwargs)[0]
+    checks.close(analytic, numeric, "dropout_backward against a numeric gradient", tol=1e-6, atol=1e-8, reveal=False)
+
+
+@weight(2)
+@given(p=st.floats(0.0, 0.99), seed=seeds(), shape=st.sampled_from([(5,), (3, 4), (2, 3, 2, 2)]))
+def test_dropout_is_the_identity_in_eval_mode(impl, p, seed, shape):
+    x = gaussian(seed, *shape)
+    dout = gaussian(seed + 1, *shape)
+    got = impl.probe(forward_backward, MOD, "dropout", [x, p], dout, {"training": False, "seed": seed % 1000})
+    checks.close(got["out"], x, "dropout_forward in eval mode", reveal=False, hint="no dropout at test time")
+    checks.close(got["grads"][0], dout, "dropout_backward after an eval-mode forward", reveal=False)
+    module = impl.probe(module_forward_backward, MODULE, x, dout, args=[p], train=False)
+    checks.close(module["out"], x, "Dropout in eval mode", reveal=False, hint="check self.training")
+    checks.close(module["dx"], dout, "the gradient of Dropout in eval mode", reveal=False)
+
+
+@weight(1)
+@given(seed=seeds())
+def test_dropout_with_p_zero_is_the_identity(impl, seed):
+    x = gaussian(seed, 4, 5)
+    dout = gaussian(seed + 1, 4, 5)
+    got = impl.probe(forward_backward, MOD, "dropout", [x, 0.0], dout, {"seed": seed % 1000})
+    checks.close(got["out"], x, "dropout_forward with p=0", reveal=False)
+    checks.close(got["grads"][0], dout, "dropout_backward with p=0", reveal=False)
+    module = impl.probe(module_forward_backward, MODULE, x, dout, args=[0.0])
+    checks.close(module["out"], x, "Dropout(0.0) in training mode", reveal=False)
+    checks.close(module["dx"], dout, "the gradient of Dropout(0.0)", reveal=False)
+
+
+@weight(1)
+@pytest.mark.parametrize("p", [1.0, -0.1, 1.5, -1e-9])
+def test_dropout_rejects_p_outside_zero_to_one(impl, p):
+    x = np.ones((2, 3))
+    assert impl.raised("layers.dropout:dropout_forward", x, p) == "ValueError", \
+        f"dropout_forward with p={p} should raise ValueError (0 <= p < 1)"
+    assert impl.raised(MODULE, p) == "ValueError", f"Dropout({p}) should raise ValueError (0 <= p < 1)"

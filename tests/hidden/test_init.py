@@ -1,0 +1,121 @@
+"""Hidden tests of utils/init.py: sample statistics with bounds at a false-failure rate far below 1e-6."""
+import numpy as np
+import pytest
+from gradescope_utils.autograder_utils.decorators import weight
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grader import checks
+from grader.probes.utils import draws_from_generator, init_module
+from tests.hidden.strategies import seeds
+
+MOD = "utils.init"
+STD = {"normal": lambda fan_in: 0.01, "xavier": lambda fan_in: np.sqrt(1 / fan_in),
+       "he": lambda fan_in: np.sqrt(2 / fan_in)}
+NUMPY_NAMES = {"xavier": "xavier_normal", "he": "he_normal"}
+# init_module's model: parameter name -> fan_in (Linear(64, 256), Conv1d(32, 128, 5), Conv2d(16, 64, 3))
+LAYERS = {"0": 64, "1.0": 32 * 5, "2": 16 * 3 * 3}
+
+
+def assert_normal_sample(sample, std, what, hint=""):
+    """Checks that ``sample`` looks drawn from N(0, std^2): its mean and its mean square within 6 standard errors.
+
+    With n draws the mean has standard error std / sqrt(n) and the mean square
+    std^2 sqrt(2 / n); 6 standard errors on both fail a correct initializer
+    with probability about 4e-9.
+    """
+    x = np.asarray(sample, dtype=np.float64).ravel()
+    n = x.size
+    mean, mean_square = float(np.mean(x)), float(np.mean(x * x))
+    ok = abs(mean) <= 6 * std / np.sqrt(n) and abs(mean_square / std ** 2 - 1) <= 6 * np.sqrt(2 / n)
+    assert ok, f"{what} does not have mean 0 and the expected standard deviation" + (f"\n  hint: {hint}" if hint else "")
+
+
+@weight(1)
+@given(shape=st.one_of(st.integers(0, 5), st.lists(st.integers(0, 4), max_size=3).map(tuple)))
+def test_zeros_gives_float_zeros_of_any_shape(impl, shape):
+    got = impl.call(f"{MOD}:zeros", shape)
+    checks.close(got, np.zeros(shape), "zeros(shape)", reveal=False)
+
+
+@weight(2)
+@pytest.mark.parametrize("scheme", ["xavier", "he"])
+@pytest.mark.parametrize("fan_in, fan_out", [(16, 512), (256, 32)])
+@given(seed=seeds())
+def test_scaled_initializers_draw_with_std_from_fan_in(impl, scheme, fan_in, fan_out, seed):
+    name = NUMPY_NAMES[scheme]
+    (w,) = impl.probe(draws_from_generator, f"{MOD}:{name}", [fan_in, fan_out], seed=seed)
+    w = checks.array(w, f"{name}(fan_in, fan_out, rng)", shape=(fan_in, fan_out))
+    assert_normal_sample(w, STD[scheme](fan_in), f"{name}(fan_in, fan_out, rng)",
+                         hint="xavier: std sqrt(1 / fan_in); he: std sqrt(2 / fan_in)")
+
+
+@weight(1)
+@given(std=st.floats(1e-3, 10.0), seed=seeds())
+def test_normal_draws_with_the_given_std(impl, std, seed):
+    (w,) = impl.probe(draws_from_generator, f"{MOD}:normal", [(64, 80), std], seed=seed)
+    assert_normal_sample(checks.array(w, "normal(shape, std, rng)", shape=(64, 80)), std, "normal(shape, std, rng)")
+
+
+@weight(1)
+@pytest.mark.parametrize("name, args", [("normal", [(5, 6)]), ("xavier_normal", [5, 6]), ("he_normal", [5, 6])])
+def test_initializers_draw_from_the_given_generator(impl, name, args):
+    first, second = impl.probe(draws_from_generator, f"{MOD}:{name}", args, seed=0, calls=2)
+    again, _ = impl.probe(draws_from_generator, f"{MOD}:{name}", args, seed=0, calls=2)
+    other, _ = impl.probe(draws_from_generator, f"{MOD}:{name}", args, seed=1, calls=2)
+    checks.close(again, first, f"{name} with a Generator seeded alike", reveal=False,
+                 hint="draw from the rng argument, not from a Generator of your own")
+    assert not np.allclose(second, first), f"two calls of {name} sharing one Generator gave the same weights"
+    assert not np.allclose(other, first), f"{name} gave the same weights for Generators seeded 0 and 1"
+
+
+@weight(2)
+@pytest.mark.parametrize("scheme", ["normal", "xavier", "he"])
+@given(seed=seeds())
+def test_init_module_draws_every_layer_weight_with_the_scheme_std(impl, scheme, seed):
+    got = impl.probe(init_module, scheme, seed=seed)
+    for layer, fan_in in LAYERS.items():
+        assert_normal_sample(got["params"][f"{layer}.weight"], STD[scheme](fan_in),
+                             f"a {'Linear' if layer == '0' else 'Conv'} weight after init_module_(model, {scheme!r})",
+                             hint="fan_in is in_features, or in_channels times the kernel size")
+
+
+@weight(1)
+@pytest.mark.parametrize("scheme", ["zeros", "normal", "xavier", "he"])
+def test_init_module_zeroes_biases_and_leaves_other_layers_alone(impl, scheme):
+    got = impl.probe(init_module, scheme, seed=3)
+    for layer in LAYERS:
+        bias = got["params"][f"{layer}.bias"]
+        checks.close(bias, np.zeros_like(bias), f"a bias after init_module_(model, {scheme!r})", reveal=False)
+    for name in ("1.1.weight", "1.1.bias"):
+        checks.close(got["params"][name], got["before"][name], "a BatchNorm parameter after init_module_",
+                     reveal=False, hint="re-initialize only Linear, Conv1d and Conv2d layers")
+
+
+@weight(1)
+def test_init_module_works_in_place_and_returns_the_module(impl):
+    got = impl.probe(init_module, "he", seed=0)
+    assert got["returned_model"], "init_module_ should return the module it was given"
+    assert got["same_tensors"], "init_module_ should fill the existing parameters in place, not replace them"
+    assert all(got["requires_grad"].values()), "init_module_ left a parameter that no longer requires grad"
+
+
+@weight(1)
+def test_init_module_without_biases(impl):
+    got = impl.probe(init_module, "xavier", seed=0, with_bias=False)
+    assert set(got["params"]) == {f"{layer}.weight" for layer in LAYERS} | {"1.1.weight", "1.1.bias"}, \
+        "init_module_ changed the parameters of layers built with bias=False"
+    assert_normal_sample(got["params"]["0.weight"], STD["xavier"](64), "a Linear weight without bias after 'xavier'")
+
+
+@weight(1)
+@pytest.mark.parametrize("seed", [0, 5])
+def test_init_module_seed_fixes_the_weights(impl, seed):
+    first = impl.probe(init_module, "he", seed=seed, global_seed=1)["params"]
+    again = impl.probe(init_module, "he", seed=seed, global_seed=2)["params"]
+    other = impl.probe(init_module, "he", seed=seed + 1, global_seed=1)["params"]
+    for layer in LAYERS:
+        name = f"{layer}.weight"
+        checks.close(again[name], first[name], "weights of init_module_ with one seed", reveal=False,
+                     hint="seed=0 is a valid seed: seed a torch.Generator with it")
+        assert not np.allclose(other[name], first[name]), "init_module_ gave the same weights for different seeds"

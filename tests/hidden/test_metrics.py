@@ -1,0 +1,93 @@
+"""Hidden tests of utils/metrics.py: drawn labels and scores against numpy and scikit-learn."""
+import numpy as np
+import pytest
+from gradescope_utils.autograder_utils.decorators import weight
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grader import checks
+from grader.probes.utils import count_parameters
+from tests.hidden.strategies import seeds
+
+MOD = "utils.metrics"
+
+
+@st.composite
+def labelled(draw, every_class_true=False):
+    """(y_true, y_pred, num_classes) with N drawn near C (N == C included); optionally every class in y_true."""
+    c = draw(st.integers(2, 6))
+    n = draw(st.sampled_from([c, c + 1, 3 * c]))
+    rng = np.random.default_rng(draw(seeds()))
+    y_true = rng.integers(0, c, size=n)
+    if every_class_true:
+        y_true[:c] = rng.permutation(c)
+    y_pred = np.where(rng.random(n) < 0.5, y_true, rng.integers(0, c, size=n))
+    return y_true, y_pred, c
+
+
+@weight(2)
+@given(data=labelled(), seed=seeds())
+def test_accuracy_of_scores_and_of_labels(impl, data, seed):
+    y_true, y_pred, c = data
+    scores = np.random.default_rng(seed).standard_normal((len(y_true), c))
+    scores[np.arange(len(y_true)), y_pred] += 10.0  # the argmax of each row is y_pred
+    expected = float(np.mean(y_pred == y_true))
+    got = impl.call(f"{MOD}:accuracy", scores, y_true)
+    checks.close(checks.number(got, "accuracy(scores, y)"), expected, "accuracy(scores, y)", reveal=False,
+                 hint="take the argmax over the classes (axis 1)")
+    got = impl.call(f"{MOD}:accuracy", y_pred, y_true)
+    checks.close(checks.number(got, "accuracy(labels, y)"), expected, "accuracy(labels, y)", reveal=False)
+
+
+@weight(2)
+@given(data=labelled())
+def test_confusion_matrix_counts_true_rows_against_predicted_columns(impl, data):
+    y_true, y_pred, c = data
+    expected = np.zeros((c, c), dtype=np.int64)
+    for t, p in zip(y_true, y_pred):
+        expected[t, p] += 1
+    got = impl.call_keeping_inputs(f"{MOD}:confusion_matrix", y_true.copy(), y_pred.copy(), c)
+    checks.close(checks.array(got["out"], "confusion_matrix", shape=(c, c), kind="iu"), expected,
+                 "confusion_matrix", reveal=False, hint="rows are true classes, columns predicted ones")
+    checks.unchanged(y_true, got["args_after"][0], "y_true passed to confusion_matrix")
+
+
+@weight(2)
+@given(data=labelled(every_class_true=True))
+def test_precision_recall_match_scikit_learn_macro_averages(impl, data):
+    from sklearn.metrics import precision_score, recall_score
+    y_true, y_pred, c = data
+    labels = list(range(c))
+    precision = precision_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)
+    recall = recall_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)
+    got = impl.call(f"{MOD}:precision_recall", y_true, y_pred, c)
+    assert isinstance(got, list) and len(got) == 2, "precision_recall should return (precision, recall)"
+    checks.close(checks.number(got[0], "macro precision"), precision, "macro precision", reveal=False,
+                 hint="precision divides by the predictions of a class, recall by its true samples")
+    checks.close(checks.number(got[1], "macro recall"), recall, "macro recall", reveal=False)
+
+
+@weight(1)
+@pytest.mark.parametrize("num_classes", [3, 4])
+def test_precision_of_a_class_never_predicted_is_zero(impl, num_classes):
+    y_true = np.array([0, 1, 2, 2, 0, 1, 2, 3][:2 * num_classes])
+    y_pred = np.where(y_true == 2, 1, y_true)  # class 2 is never predicted
+    got = impl.call(f"{MOD}:precision_recall", y_true, y_pred, num_classes)
+    tp = [np.sum((y_true == k) & (y_pred == k)) for k in range(num_classes)]
+    precision = np.mean([tp[k] / np.sum(y_pred == k) if np.any(y_pred == k) else 0.0 for k in range(num_classes)])
+    checks.close(checks.number(got[0], "macro precision with a class never predicted"), precision,
+                 "macro precision with a class never predicted", reveal=False,
+                 hint="a class that is never predicted has precision 0, not nan or 1")
+
+
+@weight(1)
+@pytest.mark.parametrize("frozen, tied, expected", [
+    ([1], False, 186 - 14),
+    ([0, 1, 2, 3, 4], False, 0),
+    ([], True, 42 + 14 + 56 + 66),
+    ([2], True, 42 + 14 + 66),
+])
+def test_count_parameters_counts_each_trainable_parameter_once(impl, frozen, tied, expected):
+    got = impl.probe(count_parameters, frozen, tied)
+    assert checks.number(got, "count_parameters") == expected, \
+        "count_parameters is wrong: count parameters with requires_grad, each once, and no buffers"

@@ -1,0 +1,192 @@
+"""Hidden tests of batch normalization: torch as oracle, numeric gradients, running statistics, float32 modules."""
+import numpy as np
+import pytest
+import torch
+from gradescope_utils.autograder_utils.decorators import weight
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grader import checks
+from grader.probes.numpy_layers import forward, forward_backward, numeric_gradients
+from grader.probes.torch_layers import state_dict_shapes, train_then_eval
+from grader.probes.torch_modules import forward_backward as module_forward_backward
+from tests.hidden.strategies import gaussian, seeds
+
+MOD = "layers.normalization"
+MODULE = "layers.normalization:BatchNorm"
+SHAPES = [(2, 1), (5, 3), (8, 4), (1, 2, 3, 2), (3, 2, 2, 2), (4, 3, 1, 3)]
+
+
+def bn_inputs(seed, shape, scale=1.0, offset=0.0):
+    """x, gamma, beta, running_mean, running_var for input ``shape``, drawn from ``seed``."""
+    c = shape[1]
+    rng = np.random.default_rng(seed)
+    x = offset + scale * rng.standard_normal(shape)
+    return [x, rng.standard_normal(c), rng.standard_normal(c), rng.standard_normal(c), rng.uniform(0.5, 2.0, c)]
+
+
+def oracle(args, dout, training, momentum, eps):
+    """out, dx, dgamma, dbeta, new running mean, new running var from torch.nn.functional.batch_norm."""
+    x, gamma, beta = (torch.tensor(a, requires_grad=True) for a in args[:3])
+    running_mean, running_var = torch.tensor(args[3]), torch.tensor(args[4])
+    out = torch.nn.functional.batch_norm(x, running_mean, running_var, gamma, beta, training, momentum, eps)
+    out.backward(torch.tensor(dout))
+    return out.detach().numpy(), x.grad.numpy(), gamma.grad.numpy(), beta.grad.numpy(), \
+        running_mean.numpy(), running_var.numpy()
+
+
+def nn_batchnorm(ndim, channels, momentum, eps):
+    """torch's own BatchNorm1d/2d (float32) for inputs with ``ndim`` axes."""
+    cls = torch.nn.BatchNorm1d if ndim == 2 else torch.nn.BatchNorm2d
+    return cls(channels, momentum=momentum, eps=eps)
+
+
+momenta = st.sampled_from([0.1, 0.0, 0.5, 1.0, 0.03])
+epsilons = st.sampled_from([1e-5, 1e-3, 0.1, 1.0])
+
+
+@weight(3)
+@given(shape=st.sampled_from(SHAPES), seed=seeds(), momentum=momenta, eps=epsilons,
+       scale=st.sampled_from([1.0, 0.1, 30.0]), offset=st.floats(-5.0, 5.0))
+def test_batchnorm_training_matches_torch(impl, shape, seed, momentum, eps, scale, offset):
+    args = bn_inputs(seed, shape, scale, offset)
+    dout = gaussian(seed + 1, *shape)
+    got = impl.probe(forward_backward, MOD, "batchnorm", args, dout, {"momentum": momentum, "eps": eps})
+    out, dx, dgamma, dbeta, mean, var = oracle(args, dout, True, momentum, eps)
+    checks.close(got["out"], out, "batchnorm_forward in training mode", reveal=False)
+    checks.close(got["extra"][0], mean, "new_running_mean in training mode", reveal=False)
+    checks.close(got["extra"][1], var, "new_running_var in training mode", reveal=False,
+                 hint="the running variance uses the unbiased batch variance")
+    checks.close(got["grads"][0], dx, "dx of batchnorm_backward", reveal=False,
+                 hint="the batch mean and variance depend on x")
+    checks.close(got["grads"][1], dgamma, "dgamma of batchnorm_backward", reveal=False)
+    checks.close(got["grads"][2], dbeta, "dbeta of batchnorm_backward", reveal=False)
+    for name, before, after in zip(["x", "gamma", "beta", "running_mean", "running_var"], args, got["args_after"]):
+        checks.unchanged(before, after, f"the input {name} of batchnorm_forward")
+
+
+@weight(2)
+@given(shape=st.sampled_from(SHAPES), seed=seeds(), momentum=momenta, eps=epsilons)
+def test_batchnorm_eval_matches_torch_and_keeps_running_statistics(impl, shape, seed, momentum, eps):
+    args = bn_inputs(seed, shape, scale=2.0, offset=1.0)
+    got = impl.probe(forward, MOD, "batchnorm", args, {"training": False, "momentum": momentum, "eps": eps})
+    out, *_ = oracle(args, np.ones(shape), False, momentum, eps)
+    checks.close(got["out"], out, "batchnorm_forward in eval mode", reveal=False,
+                 hint="eval mode normalizes with the running statistics")
+    checks.close(got["extra"][0], args[3], "new_running_mean in eval mode", reveal=False,
+                 hint="eval mode returns the running statistics unchanged")
+    checks.close(got["extra"][1], args[4], "new_running_var in eval mode", reveal=False,
+                 hint="eval mode returns the running statistics unchanged")
+
+
+@weight(2)
+@given(shape=st.sampled_from(SHAPES), seed=seeds(), momentum=momenta)
+def test_batchnorm_running_statistics_follow_torch_over_several_batches(impl, shape, seed, momentum):
+    c = shape[1]
+    gamma, beta = np.ones(c), np.zeros(c)
+    mean, var = np.zeros(c), np.ones(c)
+    expected_mean, expected_var = torch.zeros(c, dtype=torch.float64), torch.ones(c, dtype=torch.float64)
+    for step in range(4):
+        x = step - 1.0 + (step + 1.0) * gaussian(seed + step, *shape)
+        got = impl.probe(forward, MOD, "batchnorm", [x, gamma, beta, mean, var], {"momentum": momentum})
+        mean, var = got["extra"]
+        torch.nn.functional.batch_norm(torch.tensor(x), expected_mean, expected_var, training=True,
+                                       momentum=momentum)
+        checks.close(mean, expected_mean.numpy(), f"running_mean after {step + 1} batches", reveal=False,
+                     hint="new = (1 - momentum) * old + momentum * batch mean")
+        checks.close(var, expected_var.numpy(), f"running_var after {step + 1} batches", reveal=False,
+                     hint="new = (1 - momentum) * old + momentum * unbiased batch variance")
+
+
+@weight(2)
+@pytest.mark.parametrize("shape", [(4, 3), (2, 2, 2, 2)])
+@given(seed=seeds(), eps=st.sampled_from([1e-5, 0.1]))
+def test_batchnorm_backward_matches_numeric_gradient(impl, shape, seed, eps):
+    args = bn_inputs(seed, shape, scale=1.5)
+    dout = gaussian(seed + 1, *shape)
+    kwargs = {"eps": eps}
+    analytic = impl.probe(forward_backward, MOD, "batchnorm", args, dout, kwargs)["grads"]
+    numeric = impl.probe(numeric_gradients, MOD, "batchnorm", args, dout, [0, 1, 2], kwargs)
+    for name, a, n in zip(["dx", "dgamma", "dbeta"], analytic, numeric):
+        checks.close(a, n, f"{name} of batchnorm_backward against a numeric gradient", tol=1e-6, atol=1e-8,
+                     reveal=False)
+
+
+@weight(1)
+@pytest.mark.parametrize("eps", [1e-5, 0.5])
+def test_batchnorm_puts_eps_inside_the_square_root_for_nearly_constant_features(impl, eps):
+    x = np.array([[1.0, 3.0], [1.0 + 1e-4, -1.0], [1.0 - 1e-4, 0.5], [1.0, 2.0]])
+    args = [x, np.ones(2), np.zeros(2), np.zeros(2), np.ones(2)]
+    got = impl.probe(forward, MOD, "batchnorm", args, {"eps": eps})
+    out, *_ = oracle(args, np.ones_like(x), True, 0.1, eps)
+    checks.close(got["out"], out, f"batchnorm_forward of a nearly constant feature, eps={eps}", reveal=False,
+                 hint="divide by sqrt(var + eps), not sqrt(var) + eps")
+
+
+@weight(3)
+@pytest.mark.parametrize("shape", [(6, 3), (3, 2, 3, 2)])
+@given(seed=seeds(), momentum=st.sampled_from([0.1, 0.3]), eps=epsilons)
+def test_batchnorm_module_matches_nn_batchnorm_in_float32(impl, shape, seed, momentum, eps):
+    c = shape[1]
+    batches = [(1.0 + step + 2.0 * gaussian(seed + step, *shape)).astype(np.float32) for step in range(3)]
+    eval_x = (3.0 * gaussian(seed + 3, *shape)).astype(np.float32)
+    got = impl.probe(train_then_eval, MODULE, batches, eval_x, args=[c], kwargs={"momentum": momentum, "eps": eps})
+    ref = nn_batchnorm(len(shape), c, momentum, eps)
+    with torch.no_grad():
+        for step, x in enumerate(batches):
+            checks.allclose(got["train_outs"][step], ref(torch.tensor(x)).numpy(),
+                            f"BatchNorm output on training batch {step + 1}", reveal=False)
+        checks.allclose(got["buffers_after_train"]["running_mean"], ref.running_mean.numpy(),
+                        "running_mean after 3 training batches", reveal=False)
+        checks.allclose(got["buffers_after_train"]["running_var"], ref.running_var.numpy(),
+                        "running_var after 3 training batches", reveal=False,
+                        hint="running_var moves towards the unbiased batch variance")
+        ref.eval()
+        checks.allclose(got["eval_out"], ref(torch.tensor(eval_x)).numpy(), "BatchNorm output in eval mode",
+                        reveal=False, hint="in eval mode normalize with the running statistics")
+    for name in ("running_mean", "running_var"):
+        checks.allclose(got["buffers_after_eval"][name], got["buffers_after_train"][name],
+                        f"{name} after an eval pass", reveal=False, hint="eval mode must not change the buffers")
+
+
+@weight(2)
+@pytest.mark.parametrize("shape", [(5, 4), (2, 3, 2, 2)])
+@given(seed=seeds())
+def test_batchnorm_module_gradients_match_nn_batchnorm(impl, shape, seed):
+    c = shape[1]
+    x = (0.5 + gaussian(seed, *shape)).astype(np.float32)
+    dout = gaussian(seed + 1, *shape).astype(np.float32)
+    state = {"weight": gaussian(seed + 2, c).astype(np.float32), "bias": gaussian(seed + 3, c).astype(np.float32)}
+    got = impl.probe(module_forward_backward, MODULE, x, dout, args=[c], state=state)
+    ref = nn_batchnorm(len(shape), c, 0.1, 1e-5)
+    with torch.no_grad():
+        ref.weight.copy_(torch.tensor(state["weight"]))
+        ref.bias.copy_(torch.tensor(state["bias"]))
+    xt = torch.tensor(x, requires_grad=True)
+    out = ref(xt)
+    out.backward(torch.tensor(dout))
+    checks.allclose(got["out"], out.detach().numpy(), "BatchNorm output with loaded weight and bias", reveal=False)
+    checks.allclose(got["dx"], xt.grad.numpy(), "the gradient of BatchNorm with respect to x", reveal=False,
+                    hint="keep the batch statistics in the autograd graph")
+    checks.allclose(got["grads"]["weight"], ref.weight.grad.numpy(), "the gradient of BatchNorm.weight", reveal=False)
+    checks.allclose(got["grads"]["bias"], ref.bias.grad.numpy(), "the gradient of BatchNorm.bias", reveal=False)
+
+
+@weight(1)
+@pytest.mark.parametrize("eps", [1e-5, 0.5])
+def test_batchnorm_module_puts_eps_inside_the_square_root(impl, eps):
+    x = np.array([[1.0, 3.0], [1.001, -1.0], [0.999, 0.5], [1.0, 2.0]], dtype=np.float32)
+    got = impl.probe(module_forward_backward, MODULE, x, args=[2], kwargs={"eps": eps})
+    with torch.no_grad():
+        expected = nn_batchnorm(2, 2, 0.1, eps)(torch.tensor(x)).numpy()
+    checks.allclose(got["out"], expected, f"BatchNorm(2, eps={eps}) on a nearly constant feature", reveal=False,
+                    hint="divide by sqrt(var + eps), not sqrt(var) + eps")
+
+
+@weight(1)
+@given(channels=st.integers(1, 6))
+def test_batchnorm_module_state_dict_holds_parameters_and_running_statistics(impl, channels):
+    got = impl.probe(state_dict_shapes, MODULE, [channels])
+    for key in ("weight", "bias", "running_mean", "running_var"):
+        assert key in got, f"BatchNorm's state_dict lacks {key!r}; register running statistics with register_buffer"
+        assert got[key] == [channels], f"BatchNorm's {key} has the wrong shape"

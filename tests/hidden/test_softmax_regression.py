@@ -1,0 +1,130 @@
+"""Hidden tests of SoftmaxRegression: torch as oracle, numeric gradients, initialization statistics."""
+import numpy as np
+import torch
+from gradescope_utils.autograder_utils.decorators import weight
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from grader import checks
+from grader.probes.training import (numpy_model_forward, numpy_model_init, numpy_model_numeric_gradients,
+                                    numpy_model_predict)
+from tests.hidden.strategies import gaussian, seeds
+
+MODEL = "models.softmax_regression:SoftmaxRegression"
+
+
+def oracle(X, W1, y):
+    """Returns (loss, accuracy, dW1, pre-activations) from torch autograd."""
+    W = torch.tensor(W1, requires_grad=True)
+    z = torch.tensor(X) @ W
+    scores = torch.relu(z)
+    loss = torch.nn.functional.cross_entropy(scores, torch.tensor(y))
+    loss.backward()
+    accuracy = (scores.argmax(dim=1).numpy() == y).mean()
+    return loss.item(), accuracy, W.grad.numpy(), z.detach().numpy()
+
+
+def untied(scores):
+    """Returns a mask of the rows whose largest score is unique (ReLU makes ties at 0 common)."""
+    top2 = np.sort(scores, axis=1)[:, -2:]
+    return top2[:, 1] - top2[:, 0] > 1e-9
+
+
+@st.composite
+def problems(draw, scale=1.0):
+    n, d, c = draw(st.integers(1, 8)), draw(st.integers(1, 6)), draw(st.integers(2, 5))
+    seed = draw(seeds())
+    X = gaussian(seed, n, d)
+    W1 = gaussian(seed + 1, d, c, scale=scale)
+    y = np.random.default_rng(seed + 2).integers(0, c, n)
+    return X, W1, y
+
+
+@weight(2)
+@given(problem=problems())
+def test_softmax_regression_matches_torch(impl, problem):
+    X, W1, y = problem
+    loss, accuracy, dW1, z = oracle(X, W1, y)
+    got = impl.probe(numpy_model_forward, MODEL, {"input_size": X.shape[1], "num_classes": W1.shape[1]}, X, y,
+                     weights={"W1": W1})
+    checks.close(got["loss"], loss, "the loss of forward", reveal=False)
+    if untied(np.maximum(z, 0)).all():  # rows whose largest scores tie may be classified either way
+        checks.close(got["accuracy"], accuracy, "the accuracy of forward", reveal=False)
+    checks.close(got["gradients"]["W1"], dW1, "gradients['W1']", reveal=False,
+                 hint="the gradient is that of the data loss only: no regularization in the model")
+    checks.unchanged(X, got["X_after"], "the input X of forward")
+
+
+@weight(2)
+@given(problem=problems())
+def test_softmax_regression_gradient_matches_numeric_gradient(impl, problem):
+    X, W1, y = problem
+    assume(np.min(np.abs(X @ W1)) > 1e-3)  # keep centered differences away from the ReLU kink
+    kwargs = {"input_size": X.shape[1], "num_classes": W1.shape[1]}
+    analytic = impl.probe(numpy_model_forward, MODEL, kwargs, X, y, weights={"W1": W1})["gradients"]["W1"]
+    numeric = impl.probe(numpy_model_numeric_gradients, MODEL, kwargs, X, y, {"W1": W1})["W1"]
+    checks.close(analytic, numeric, "gradients['W1'] against a numeric gradient", tol=1e-6, atol=1e-8, reveal=False)
+
+
+@weight(1)
+@given(seed=st.integers(0, 2**31 - 1))
+def test_softmax_regression_initialization_is_0_001_times_standard_normal(impl, seed):
+    w = impl.probe(numpy_model_init, MODEL, {"input_size": 120, "num_classes": 50, "seed": seed})["weights"]["W1"]
+    w = checks.array(w, "weights['W1']", shape=(120, 50))
+    # 6,000 draws: the sample std is within 7% and the mean within 8e-5 (over 6 standard errors)
+    assert 0.00093 < w.std() < 0.00107, "weights['W1'] does not have standard deviation 0.001"
+    assert abs(w.mean()) < 8e-5, "weights['W1'] does not have mean 0"
+    assert abs(np.mean(np.abs(w)) - 0.001 * np.sqrt(2 / np.pi)) < 5e-5, "weights['W1'] are not normally distributed"
+
+
+@weight(1)
+@given(seed=st.integers(0, 2**31 - 2))
+def test_softmax_regression_seed_alone_decides_the_weights(impl, seed):
+    kwargs = {"input_size": 6, "num_classes": 4, "seed": seed}
+    a = impl.probe(numpy_model_init, MODEL, kwargs)["weights"]["W1"]
+    b = impl.probe(numpy_model_init, MODEL, kwargs)["weights"]["W1"]
+    c = impl.probe(numpy_model_init, MODEL, {**kwargs, "seed": seed + 1})["weights"]["W1"]
+    checks.close(a, b, "weights of two models built with the same seed", reveal=False)
+    assert not np.allclose(a, c), "two different seeds gave the same weights"
+
+
+@weight(1)
+def test_softmax_regression_gradients_start_at_zero_with_the_weights_shape(impl):
+    got = impl.probe(numpy_model_init, MODEL, {"input_size": 7, "num_classes": 3, "seed": 0})
+    checks.close(got["gradients"]["W1"], np.zeros((7, 3)), "gradients['W1'] of a new model", reveal=False)
+
+
+@weight(1)
+@given(n=st.integers(1, 40), seed=seeds())
+def test_softmax_regression_loss_at_initialization_is_log_of_class_count(impl, n, seed):
+    X = gaussian(seed, n, 30)
+    c = 7
+    y = np.arange(n) % c
+    got = impl.probe(numpy_model_forward, MODEL, {"input_size": 30, "num_classes": c, "seed": seed % 1000}, X, y)
+    assert abs(checks.number(got["loss"], "the initial loss") - np.log(c)) < 0.02, (
+        "the loss of a freshly built model is not close to log(num_classes)")
+
+
+@weight(1)
+@given(problem=problems(scale=3.0))
+def test_softmax_regression_predict_is_the_argmax_of_relu_scores(impl, problem):
+    X, W1, y = problem
+    scores = np.maximum(X @ W1, 0)
+    got = impl.probe(numpy_model_predict, MODEL, {"input_size": X.shape[1], "num_classes": W1.shape[1]}, X,
+                     {"W1": W1})
+    labels = checks.array(got, "predict(X)", shape=(len(X),), kind="iu")
+    rows = untied(scores)
+    assert np.array_equal(labels[rows], scores.argmax(axis=1)[rows]), "predict(X) is not the argmax of the scores"
+
+
+@weight(1)
+def test_softmax_regression_valid_mode_returns_the_same_loss(impl):
+    X = gaussian(3, 6, 4)
+    W1 = gaussian(4, 4, 3)
+    y = np.array([0, 1, 2, 0, 1, 2])
+    kwargs = {"input_size": 4, "num_classes": 3}
+    train = impl.probe(numpy_model_forward, MODEL, kwargs, X, y, mode="train", weights={"W1": W1})
+    valid = impl.probe(numpy_model_forward, MODEL, kwargs, X, y, mode="valid", weights={"W1": W1})
+    checks.close(valid["loss"], oracle(X, W1, y)[0], "the loss of forward in mode='valid'", reveal=False)
+    checks.close(valid["loss"], train["loss"], "the loss of forward in mode='valid' against mode='train'",
+                 reveal=False)

@@ -1,0 +1,11 @@
+"""conv2d_output_shape divides with / instead of //, so the size is not rounded down (a float)."""
+TARGET = "layers/conv.py"
+
+
+def conv2d_output_shape(H, W, kernel_size, stride=1, pad=0):
+    HH, WW = (kernel_size, kernel_size) if np.isscalar(kernel_size) else kernel_size
+    H_out = (H + 2 * pad - HH) / stride + 1
+    W_out = (W + 2 * pad - WW) / stride + 1
+    if H_out < 1 or W_out < 1:
+        raise ValueError("the kernel does not fit")
+    return H_out, W_out

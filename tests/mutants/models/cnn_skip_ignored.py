@@ -1,0 +1,13 @@
+"""ConvNet ignores skip_every: the extra layers never get a skip connection."""
+TARGET = "models/cnn.py"
+
+_original_init = ConvNet.__init__
+
+
+def _init(self, in_channels, num_classes, image_size, channels=(32, 64), activation="relu", batchnorm=False,
+          dropout=0.0, extra_layers=0, skip_every=0):
+    _original_init(self, in_channels, num_classes, image_size, channels, activation, batchnorm, dropout,
+                   extra_layers, 0)
+
+
+ConvNet.__init__ = _init

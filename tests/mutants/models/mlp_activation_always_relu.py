@@ -1,0 +1,13 @@
+"""MLP ignores the activation name and always uses ReLU."""
+TARGET = "models/mlp.py"
+
+_original_init = MLP.__init__
+
+
+def _init(self, in_features, hidden_features, out_features, depth, activation="relu", batchnorm=False,
+          dropout=0.0, output_activation=None):
+    _original_init(self, in_features, hidden_features, out_features, depth, "relu", batchnorm, dropout,
+                   output_activation)
+
+
+MLP.__init__ = _init

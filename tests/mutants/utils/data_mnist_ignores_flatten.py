@@ -1,0 +1,8 @@
+"""load_mnist always flattens the images."""
+TARGET = "utils/data.py"
+
+
+def load_mnist(root, split="train", flatten=True):
+    images_path, labels_path = _find_files(Path(root), MNIST_FILES[split], ("", ".gz"), f"MNIST {split} split")
+    images = _read_idx(images_path, 3).astype(np.float32) / 255.0
+    return images.reshape(len(images), -1), _read_idx(labels_path, 1).astype(np.int64)

@@ -1,0 +1,133 @@
+"""Public tests of batch normalization in layers/normalization.py: small inputs you can check by hand."""
+import numpy as np
+import pytest
+from gradescope_utils.autograder_utils.decorators import weight
+
+from grader import checks
+from grader.probes.numpy_layers import forward, forward_backward, numeric_gradients
+from grader.probes.torch_modules import forward_backward as module_forward_backward
+
+MOD = "layers.normalization"
+EPS = 1e-5
+# feature 0 has mean 2.5 and biased variance 1.25; feature 1 has mean 2 and biased variance 4
+X = np.array([[1.0, 0.0], [2.0, 0.0], [3.0, 4.0], [4.0, 4.0]])
+MEAN = np.array([2.5, 2.0])
+VAR = np.array([1.25, 4.0])
+GAMMA = np.array([1.0, 2.0])
+BETA = np.array([0.0, 1.0])
+RUNNING_MEAN = np.array([1.0, -1.0])
+RUNNING_VAR = np.array([2.0, 0.5])
+DOUT = np.array([[1.0, -1.0], [0.5, 2.0], [-2.0, 0.0], [1.0, 1.0]])
+
+
+def bn_args(x=X):
+    return [x, GAMMA, BETA, RUNNING_MEAN, RUNNING_VAR]
+
+
+@weight(1)
+def test_batchnorm_forward_normalizes_each_feature_with_batch_statistics(impl):
+    got = impl.probe(forward, MOD, "batchnorm", bn_args())
+    expected = GAMMA * (X - MEAN) / np.sqrt(VAR + EPS) + BETA
+    checks.close(got["out"], expected, "batchnorm_forward(x, ...) in training mode",
+                 hint="use the batch mean and the biased variance (divide by N) over axis 0, and sqrt(var + eps)")
+
+
+@weight(1)
+def test_batchnorm_forward_updates_running_statistics_with_momentum(impl):
+    got = impl.probe(forward, MOD, "batchnorm", bn_args(), {"momentum": 0.1})
+    new_mean, new_var = got["extra"]
+    checks.close(new_mean, 0.9 * RUNNING_MEAN + 0.1 * MEAN, "new_running_mean",
+                 hint="new = (1 - momentum) * old + momentum * batch mean")
+    checks.close(new_var, 0.9 * RUNNING_VAR + 0.1 * VAR * 4 / 3, "new_running_var",
+                 hint="the running variance uses the unbiased batch variance (divide by N - 1)")
+
+
+@weight(1)
+def test_batchnorm_eval_mode_uses_and_keeps_running_statistics(impl):
+    got = impl.probe(forward, MOD, "batchnorm", bn_args(), {"training": False})
+    expected = GAMMA * (X - RUNNING_MEAN) / np.sqrt(RUNNING_VAR + EPS) + BETA
+    checks.close(got["out"], expected, "batchnorm_forward(x, ..., training=False)",
+                 hint="in eval mode normalize with running_mean and running_var, not the batch statistics")
+    checks.close(got["extra"][0], RUNNING_MEAN, "new_running_mean in eval mode", hint="eval mode changes nothing")
+    checks.close(got["extra"][1], RUNNING_VAR, "new_running_var in eval mode", hint="eval mode changes nothing")
+
+
+@weight(1)
+def test_batchnorm_forward_puts_eps_inside_the_square_root(impl):
+    x = np.array([[1.0], [1.0 + 2e-3]])  # biased variance 1e-6, below eps = 1e-2
+    got = impl.probe(forward, MOD, "batchnorm", [x, np.ones(1), np.zeros(1), np.zeros(1), np.ones(1)], {"eps": 1e-2})
+    checks.close(got["out"], (x - x.mean()) / np.sqrt(x.var() + 1e-2), "batchnorm_forward with eps=1e-2",
+                 hint="divide by sqrt(var + eps), not sqrt(var) + eps")
+
+
+@weight(1)
+def test_batchnorm_forward_on_images_normalizes_each_channel_over_n_h_w(impl):
+    x = np.arange(2 * 3 * 2 * 2, dtype=np.float64).reshape(2, 3, 2, 2) ** 1.5
+    gamma, beta = np.array([1.0, 2.0, 0.5]), np.array([0.0, -1.0, 1.0])
+    got = impl.probe(forward, MOD, "batchnorm", [x, gamma, beta, np.zeros(3), np.ones(3)])
+    mean = x.mean(axis=(0, 2, 3), keepdims=True)
+    var = x.var(axis=(0, 2, 3), keepdims=True)
+    expected = gamma.reshape(1, 3, 1, 1) * (x - mean) / np.sqrt(var + EPS) + beta.reshape(1, 3, 1, 1)
+    checks.close(got["out"], expected, "batchnorm_forward on (N, C, H, W) input",
+                 hint="for images the statistics of channel c are over axes 0, 2 and 3 (N, H, W)")
+
+
+@weight(1)
+def test_batchnorm_backward_gives_dgamma_and_dbeta_as_sums(impl):
+    got = impl.probe(forward_backward, MOD, "batchnorm", bn_args(), DOUT)
+    xhat = (X - MEAN) / np.sqrt(VAR + EPS)
+    checks.close(got["grads"][1], np.sum(DOUT * xhat, axis=0), "dgamma", hint="dgamma = sum over the batch of dout * x_hat")
+    checks.close(got["grads"][2], np.sum(DOUT, axis=0), "dbeta", hint="dbeta = sum over the batch of dout")
+
+
+@weight(1)
+@pytest.mark.parametrize("shape", [(4, 2), (2, 2, 2, 3)])
+def test_batchnorm_backward_dx_matches_numeric_gradient(impl, shape):
+    x = np.linspace(-1.0, 2.0, np.prod(shape)).reshape(shape) ** 2
+    channels = shape[1]
+    args = [x, np.linspace(0.5, 1.5, channels), np.zeros(channels), np.zeros(channels), np.ones(channels)]
+    dout = np.cos(np.arange(np.prod(shape))).reshape(shape)
+    analytic = impl.probe(forward_backward, MOD, "batchnorm", args, dout)["grads"][0]
+    numeric = impl.probe(numeric_gradients, MOD, "batchnorm", args, dout, [0])[0]
+    checks.close(analytic, numeric, f"dx of batchnorm_backward for input {shape}", tol=1e-6, atol=1e-8,
+                 hint="the batch mean and variance depend on x: their gradients are part of dx")
+
+
+@weight(1)
+def test_batchnorm_does_not_modify_its_inputs(impl):
+    args = [a.copy() for a in bn_args()]
+    got = impl.probe(forward_backward, MOD, "batchnorm", args, DOUT)
+    for name, before, after in zip(["x", "gamma", "beta", "running_mean", "running_var"], bn_args(), got["args_after"]):
+        checks.unchanged(before, after, f"the input {name} of batchnorm_forward")
+
+
+@weight(1)
+def test_batchnorm_module_has_weight_bias_and_running_buffers(impl):
+    got = impl.probe(module_forward_backward, "layers.normalization:BatchNorm", X.astype(np.float32), args=[2])
+    assert sorted(got["params"]) == ["bias", "weight"], \
+        f"BatchNorm's parameters are {sorted(got['params'])}; expected weight and bias (nn.Parameter)"
+    assert {"running_mean", "running_var"} <= set(got["buffers"]), \
+        f"BatchNorm's buffers are {sorted(got['buffers'])}; register running_mean and running_var with register_buffer"
+    checks.close(got["params"]["weight"], np.ones(2), "BatchNorm.weight at construction")
+    checks.close(got["params"]["bias"], np.zeros(2), "BatchNorm.bias at construction")
+
+
+@weight(1)
+def test_batchnorm_module_normalizes_in_training_and_updates_running_statistics(impl):
+    got = impl.probe(module_forward_backward, "layers.normalization:BatchNorm", X.astype(np.float32), args=[2])
+    checks.allclose(got["out"], (X - MEAN) / np.sqrt(VAR + EPS), "BatchNorm(2)(x) in training mode")
+    checks.allclose(got["buffers"]["running_mean"], 0.1 * MEAN, "running_mean after one training step",
+                    hint="running_mean starts at 0 and becomes (1 - momentum) * old + momentum * batch mean")
+    checks.allclose(got["buffers"]["running_var"], 0.9 + 0.1 * VAR * 4 / 3, "running_var after one training step",
+                    hint="running_var starts at 1 and moves towards the unbiased batch variance")
+
+
+@weight(1)
+def test_batchnorm_module_in_eval_mode_uses_running_statistics(impl):
+    state = {"running_mean": RUNNING_MEAN, "running_var": RUNNING_VAR}
+    got = impl.probe(module_forward_backward, "layers.normalization:BatchNorm", X.astype(np.float32), args=[2],
+                     state=state, train=False)
+    checks.allclose(got["out"], (X - RUNNING_MEAN) / np.sqrt(RUNNING_VAR + EPS), "BatchNorm(2)(x) in eval mode",
+                    hint="in eval mode (module.training is False) normalize with the running statistics")
+    checks.allclose(got["buffers"]["running_mean"], RUNNING_MEAN, "running_mean after an eval pass",
+                    hint="eval mode must not update the running statistics")
