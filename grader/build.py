@@ -35,7 +35,7 @@ HANDOUT_TEMPLATES = {"README.md": "README.md", "Makefile": "Makefile", "pyprojec
 AUTOGRADER_TEMPLATES = {"setup.sh": "setup.sh", "run_autograder": "run_autograder", "pyproject.toml": "pyproject.toml"}
 INSTRUCTOR_ONLY = ("grader/single_source.py", "grader/mutants.py", "grader/bench.py", "grader/demo.py",
                    "grader/commands/check.py", "grader/distribution/")
-MIN_BLOCK_CHARS = 24
+MIN_BLOCK_CHARS = 32
 _MARKER = re.compile(r"^\s*#\s*(BEGIN|END)\s+SOLUTION\b", re.IGNORECASE)
 _STUB = re.compile(r'raise NotImplementedError\("(?P<what>.+) is not implemented yet"\)')
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -63,8 +63,9 @@ def normalized_lines(text: str) -> list[str]:
 def solution_blocks(solutions: Path = REPO / "solutions", min_chars: int = MIN_BLOCK_CHARS) -> list[Block]:
     """Returns every solution block of ``solutions`` whose code has at least ``min_chars`` characters.
 
-    Shorter blocks (``return x + self.f(x)``) are the formula the assignment
-    itself states, so finding their text elsewhere proves nothing.
+    Shorter blocks (``return x + self.f(x)``, ``for p in self.params: p.grad =
+    None``) are the one-line formulas that SPEC and the docstrings state
+    themselves, so finding their text elsewhere proves nothing.
     """
     blocks = []
     for path in sorted(Path(solutions).rglob("*.py")):
@@ -149,14 +150,14 @@ def _keep_if_clean(out: Path, repo: Path) -> Path:
     return out
 
 
-def _common(repo: Path, student: dict[str, bytes]) -> dict[str, bytes]:
+def _common(repo: Path) -> dict[str, bytes]:
     """Returns what both zips hold: the grader, configs, public tests, requirements, the required files."""
     files = {**_tree(repo, "grader"), **_tree(repo, "configs"), **_tree(repo, "tests/public")}
     entries = {rel: path.read_bytes() for rel, path in files.items()}
     entries["tests/__init__.py"] = (repo / "tests" / "__init__.py").read_bytes()
     entries["requirements.txt"] = (repo / "requirements.txt").read_bytes()
     entries[REQUIRED_LIST] = ("# The files of student/ that every submission holds (written by the build).\n"
-                              + "".join(f"{rel}\n" for rel in sorted(student) if rel.endswith(".py"))).encode()
+                              + "".join(f"{rel}\n" for rel in required_files(repo))).encode()
     return entries
 
 
@@ -171,7 +172,7 @@ def build_handout(repo: Path = REPO, out: Path | None = None, check: bool = True
     """
     from grader.single_source import generate
     student = generate(repo / "solutions")
-    entries = {**_common(repo, student), **{f"student/{rel}": data for rel, data in student.items()},
+    entries = {**_common(repo), **{f"student/{rel}": data for rel, data in student.items()},
                **_templates("handout", HANDOUT_TEMPLATES)}
     out = Path(out or repo / "dist" / "handout.zip")
     _write_zip(out, {f"{HANDOUT_FOLDER}/{rel}": data for rel, data in entries.items()})
@@ -180,8 +181,7 @@ def build_handout(repo: Path = REPO, out: Path | None = None, check: bool = True
 
 def build_autograder(repo: Path = REPO, out: Path | None = None, check: bool = True) -> Path:
     """Returns the path of the Gradescope autograder zip built from ``repo`` (``check`` as for the handout)."""
-    from grader.single_source import generate
-    entries = {**_common(repo, generate(repo / "solutions")),
+    entries = {**_common(repo),
                **{rel: path.read_bytes() for rel, path in _tree(repo, "tests/hidden").items()},
                **_templates("autograder", AUTOGRADER_TEMPLATES)}
     out = Path(out or repo / "dist" / "autograder.zip")
@@ -190,8 +190,11 @@ def build_autograder(repo: Path = REPO, out: Path | None = None, check: bool = T
 
 
 def submission_problems(student: Path, required: list[str]) -> list[str]:
-    """Returns what keeps ``student`` from being submitted: missing files, syntax errors, policy
-    violations, and an invalid tuned config (``configs/experiment.yaml`` beside ``student/``)."""
+    """Returns what keeps ``student`` from being submitted, one line per problem.
+
+    Problems: a file of ``required`` missing, a syntax error, a forbidden API,
+    an invalid tuned config (``configs/experiment.yaml`` beside ``student/``).
+    """
     from grader.config import ConfigError, load_config
     from grader.policy import check_tree
     problems = [f"student/{rel}: missing; every file of the handout's student/ is graded "

@@ -92,7 +92,7 @@ def run_suites(rubric: Rubric, runner, results: Results, blocked: dict[str, str]
     from grader.pytest_plugin import GradingSession, ResultsRecorder
 
     args = [*(str(REPO / s.path) for s in rubric.suites), "--rootdir", str(REPO), "-c", str(REPO / "pyproject.toml"),
-            "--impl", str(runner.root), "--sandbox", "--rubric", str(rubric.path), "--hypothesis-profile", "grading",
+            "--impl", str(runner.root), "--rubric", str(rubric.path), "--hypothesis-profile", "grading",
             "-q", "--tb=no", "--no-header", "-p", "no:cacheprovider", "--continue-on-collection-errors",
             "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     recorder = ResultsRecorder(results, rubric)
@@ -199,7 +199,13 @@ def _grade(source: Path, tmp: Path, rubric: Rubric, results: Results, results_pa
         results.note(note)
     deadline = time.monotonic() + rubric.limits.budget_s
     private = private_paths(results_path.parent, rubric.path)
+    # Both runners start now: workers are forked from this process as it is before any test is imported.
     runner = SandboxRunner(submission.root, limits=rubric.limits, user=rubric.user, private=private, deadline=deadline)
+    runners = [runner]
+    training_limits = dataclasses.replace(rubric.limits, memory_mb=None if device != "cpu" else rubric.training_memory_mb)
+    if rubric.training and training_limits != rubric.limits:
+        runners.append(SandboxRunner(submission.root, limits=training_limits, user=rubric.user, private=private,
+                                     deadline=deadline))
     try:
         for warning in runner.sandbox.warnings:
             print(warning, file=sys.stderr)
@@ -207,15 +213,12 @@ def _grade(source: Path, tmp: Path, rubric: Rubric, results: Results, results_pa
         if status not in (0, 1):
             results.note(f"The test run ended early (pytest status {status}); tests that did not run score 0.")
         if rubric.training:
-            training_limits = dataclasses.replace(rubric.limits, memory_mb=None if device != "cpu"
-                                                  else rubric.training_memory_mb)
-            if training_limits != rubric.limits:
+            if runners[-1] is not runner:
                 runner.close()
-                runner = SandboxRunner(submission.root, limits=training_limits, user=rubric.user, private=private,
-                                       deadline=deadline)
-            run_training(rubric, runner, results, submission.experiment, device, findings.training_blocked)
+            run_training(rubric, runners[-1], results, submission.experiment, device, findings.training_blocked)
     finally:
-        runner.close()
+        for each in runners:
+            each.close()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import importlib
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any, Callable
@@ -76,13 +77,17 @@ class LocalRunner:
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._scratch: tempfile.TemporaryDirectory | None = None
         _activate(self.root)
 
     def run(self, name: str, args: list, kwargs: dict) -> Any:
         return execute(name, copy.deepcopy(args), copy.deepcopy(kwargs))
 
-    def share(self, path: Path) -> str:
-        return str(path)
+    def scratch(self) -> Path:
+        """Returns a new empty folder (removed when the runner goes away)."""
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="impl-scratch-")
+        return Path(tempfile.mkdtemp(dir=self._scratch.name))
 
 
 class SandboxRunner:
@@ -102,8 +107,9 @@ class SandboxRunner:
     def run(self, name: str, args: list, kwargs: dict, timeout: float | None = None) -> Any:
         return self.sandbox.call(name, args, kwargs, timeout=timeout)
 
-    def share(self, path: Path) -> str:
-        return self.sandbox.share(Path(path))
+    def scratch(self) -> Path:
+        """Returns a new folder that the worker may read and write (see ``Sandbox.scratch``)."""
+        return self.sandbox.scratch()
 
     def take_output(self) -> str:
         """Returns what the implementation printed since the last call (truncated)."""
@@ -139,13 +145,14 @@ class Harness:
         """Runs probe ``fn`` (a function of grader.probes) and returns its plain-data result."""
         return self.runner.run(probe_name(fn), list(args), kwargs)
 
-    def share(self, path: Path | str) -> str:
-        """Returns a path to a copy of file or folder ``path`` that the implementation can read.
+    def scratch(self) -> Path:
+        """Returns a new empty folder that the implementation may read and write.
 
-        Pass it to a probe instead of ``path`` (a test's ``tmp_path`` is private
-        to the grader when the implementation runs in the sandbox).
+        Files a test hands to a probe go there (``tmp_path`` is such a folder
+        already); a folder from ``tempfile`` is private to the grader when the
+        implementation runs in the sandbox.
         """
-        return self.runner.share(Path(path))
+        return self.runner.scratch()
 
     def call(self, target: str, *args: Any, **kwargs: Any) -> Any:
         """Calls ``target`` (``"layers.losses:softmax"``) on the arguments; returns the result."""

@@ -10,6 +10,10 @@ Options:
   with its full ``max_score``), validated, atomically, and print the summary table;
 - ``--rubric PATH``: the rubric giving suite visibility and sandbox limits (default configs/rubric.yaml).
 
+In grading mode the worker cannot read pytest's temporary folders: ``tmp_path``
+is then a folder the worker owns, and ``impl.scratch()`` gives more of them
+(for hypothesis tests, which cannot use ``tmp_path``).
+
 Points come from gradescope-utils' decorators on each test (``weight``,
 ``number``, ``visibility``, ``tags``, ``hide_errors``, ``partial_credit``,
 ``leaderboard``). Tests of a suite whose rubric entry has ``details: false``
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +68,8 @@ def pytest_configure(config: pytest.Config) -> None:
         settings.load_profile("ci" if os.environ.get("CI") else "dev")
     if config.getoption("expect_fail"):
         config.pluginmanager.register(ExpectFail(), "grader-expect-fail")
+    if config.getoption("sandbox"):
+        start_sandbox(config)
     if config.getoption("results") and not config.pluginmanager.has_plugin(ResultsRecorder.NAME):
         from grader.results import Results
         config.option.continue_on_collection_errors = True
@@ -72,6 +79,20 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(recorder, ResultsRecorder.NAME)
 
 
+def start_sandbox(config: pytest.Config) -> None:
+    """Starts the sandboxed runner of ``--sandbox`` now, before any test module is imported.
+
+    Workers are forked from this process as it is now (see ``grader.sandbox.Sandbox``).
+    """
+    from grader.sandbox import private_paths
+    rubric = load_config_rubric(config)
+    results = config.getoption("results")
+    runner = SandboxRunner(resolve_impl(config.getoption("impl")), limits=rubric.limits, user=rubric.user,
+                           private=private_paths(*([Path(results).resolve().parent] if results else [])))
+    config.stash[RUNNER] = runner
+    config.add_cleanup(runner.close)
+
+
 def load_config_rubric(config: pytest.Config):
     """Returns the rubric named by ``--rubric`` (or the default one)."""
     from grader.rubric import DEFAULT_RUBRIC, load_rubric
@@ -79,7 +100,7 @@ def load_config_rubric(config: pytest.Config):
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    mode = "sandbox" if config.getoption("sandbox") else "local"
+    mode = getattr(config.stash.get(RUNNER, None), "mode", "local")
     return (f"implementation under test: {config.getoption('impl')} ({mode}); "
             f"hypothesis profile: {settings._current_profile}")
 
@@ -90,18 +111,21 @@ def impl(request: pytest.FixtureRequest) -> Harness:
     config = request.config
     runner = config.stash.get(RUNNER, None)
     if runner is None:
-        root = resolve_impl(config.getoption("impl"))
-        if config.getoption("sandbox"):
-            from grader.sandbox import private_paths
-            rubric = load_config_rubric(config)
-            results = config.getoption("results")
-            runner = SandboxRunner(root, limits=rubric.limits, user=rubric.user,
-                                   private=private_paths(*([Path(results).resolve().parent] if results else [])))
-            request.addfinalizer(runner.close)
-        else:
-            runner = LocalRunner(root)
+        runner = LocalRunner(resolve_impl(config.getoption("impl")))
         config.stash[RUNNER] = runner
     return Harness(runner)
+
+
+@pytest.fixture
+def tmp_path(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new folder for the test; in grading mode one that the sandboxed worker may read and write.
+
+    Tests hand files to probes through it (``impl.call("utils.data:load_mnist", str(tmp_path))``);
+    pytest's own temporary folders are private to the grader.
+    """
+    if getattr(request.config.stash.get(RUNNER, None), "mode", "local") == "sandbox":
+        return request.getfixturevalue("impl").scratch()
+    return tmp_path_factory.mktemp(re.sub(r"\W", "_", request.node.name)[:30], numbered=True)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -164,11 +188,10 @@ class Blocked(Exception):
 class GradingSession:
     """What ``python -m grader grade`` hands to the pytest session it runs.
 
-    ``runner`` serves the ``impl`` fixture; ``blocked`` maps a test-file glob
-    (``test_adam*.py``) to the reason why its tests score 0 without running.
+    ``runner`` (a ``SandboxRunner`` started before the session) serves the
+    ``impl`` fixture; ``blocked`` maps a test-file glob (``test_adam*.py``) to
+    the reason why its tests score 0 without running.
     """
-
-    NAME = "grader-session"
 
     def __init__(self, runner: Any, blocked: dict[str, str] | None = None):
         self.runner = runner

@@ -1,8 +1,12 @@
 """The sandbox: student code runs in a worker process, and only plain data comes back.
 
-The *supervisor* (``Sandbox``, in the grader's process) starts one worker at a
+The *supervisor* (``Sandbox``, in the grader's process) keeps one worker at a
 time and sends it probe calls; the *worker* (``serve``, in its own process)
-runs each probe against the implementation under test and replies.
+runs each probe against the implementation under test and replies. Workers
+are forked by a *fork server*, a copy of the grader's process made when the
+sandbox is created (so before any test module is imported, and after numpy
+and torch are): a worker starts in milliseconds and shares those libraries'
+memory with the grader instead of loading them again.
 
 - Protocol: length-prefixed JSON frames (``grader.plain``: JSON and ``.npy``,
   never pickle) on the worker's stdin and stdout. The worker moves the pipes
@@ -10,7 +14,7 @@ runs each probe against the implementation under test and replies.
   that the supervisor drains and truncates, so prints cannot corrupt a frame.
 - Isolation: when the grader runs as root, the worker runs as an unprivileged
   system user (created when missing) that can read only the copy of the
-  submission and of the grader made for it, and write only its own home; the
+  submission made for it and the grader's code, and write only its own home; the
   folders named ``private`` (tests, configs, solutions, results) lose every
   permission for other users. The environment is scrubbed, and the worker
   limits itself with ``resource`` before any student code runs: address space,
@@ -18,10 +22,16 @@ runs each probe against the implementation under test and replies.
 - Time: every call has a limit; a call that overruns kills the worker, which is
   replaced on the next call, and the same call is not tried again. A whole-run
   budget stops every call once it is spent.
+- Memory: a worker whose own memory (not shared with the fork server) grew past
+  ``restart_above_mb`` (modules that student code imported, data it kept) is
+  replaced between two calls, so that the grader and its worker stay small.
 """
 from __future__ import annotations
 
 import builtins
+import gc
+import importlib
+import io
 import json
 import os
 import pwd
@@ -29,6 +39,7 @@ import resource
 import select
 import shutil
 import signal
+import socket
 import stat
 import struct
 import subprocess
@@ -51,7 +62,8 @@ DEFAULT_USER = "grader-sandbox"
 HEADER = struct.Struct(">I")
 MAX_FRAME = 64 << 20
 TUPLE_KEY = "__tuple__"
-STARTUP_TIMEOUT_S = 120.0
+STARTUP_TIMEOUT_S = 60.0
+MEMORY_CHECK_EVERY_S = 1.0
 _MB = 1 << 20
 
 
@@ -66,6 +78,7 @@ class Limits:
     processes: int = 32
     file_size_mb: int = 64
     output_kb: int = 64
+    restart_above_mb: int | None = 120
 
 
 class SandboxError(RuntimeError):
@@ -246,19 +259,33 @@ def _apply_limits(settings: dict) -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
-def serve() -> None:
-    """The worker's main loop: reads calls from stdin, runs them, writes replies to stdout."""
-    settings = json.loads(sys.argv[1])
+def _one_thread() -> None:
+    """Keeps torch and the BLAS libraries to one thread in the worker."""
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(1)
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    threadpool_limits(1)
+
+
+def serve(settings: dict) -> None:
+    """The worker's main loop: reads calls from stdin, runs them, writes replies to stdout.
+
+    Before any call, the protocol moves to private descriptors, stdin becomes
+    /dev/null and stdout joins stderr (the capture pipe), and the limits apply.
+    """
     impl = settings["impl"]
     proto_in, proto_out = os.dup(0), os.dup(1)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.dup2(2, 1)
     os.close(null)
-    for module in settings.get("preload", []):
-        __import__(module)
-    if "torch" in sys.modules:
-        sys.modules["torch"].set_num_threads(1)
+    sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False))
+    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), errors="backslashreplace")
+    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), errors="backslashreplace")
+    _one_thread()
     from grader.harness import execute
 
     _guard_exit(os.getpid())
@@ -288,6 +315,139 @@ def serve() -> None:
                 except Exception:  # the student may have closed or replaced the stream
                     pass
         _write_all(proto_out, _frame(reply))
+
+
+def _forget_implementations() -> None:
+    """Drops any implementation or test module that the forked process inherited."""
+    for name in list(sys.modules):
+        if name.split(".")[0] in (*PACKAGES, "tests"):
+            del sys.modules[name]
+    sys.path[:] = [p for p in sys.path if p not in ("", ".") and os.path.realpath(p) != str(REPO)]
+    importlib.invalidate_caches()
+
+
+def _become_worker(settings: dict, fds: list[int], real_exit) -> None:
+    """Turns a fresh fork of the fork server into a worker: pipes, session, user, environment; never returns."""
+    try:
+        os.setsid()
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+        for name in os.listdir("/proc/self/fd"):
+            if int(name) > 2:
+                try:
+                    os.close(int(name))
+                except OSError:
+                    pass
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.chdir(settings["home"])
+        os.umask(0o077)
+        os.environ.clear()
+        os.environ.update(settings["env"])
+        if settings["uid"] is not None:
+            os.setgroups([])
+            os.setgid(settings["gid"])
+            os.setuid(settings["uid"])
+        sys.path.insert(0, settings["impl"])
+        serve(settings)
+    except BaseException:
+        traceback.print_exc()
+        os.write(2, b"the sandbox worker could not start\n")
+    finally:
+        real_exit(0)
+
+
+def _reap(pid: int, timeout: float) -> int | None:
+    """Returns the exit code of child ``pid`` once it ended (negative: killed by that signal), or None."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return None
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.005)
+
+
+def _fork_server(sock: socket.socket) -> None:
+    """The fork server's loop (in its own process): forks a worker per request, reports exit codes; never returns."""
+    real_exit = os._exit
+    children: set[int] = set()
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _forget_implementations()
+        gc.freeze()
+        while True:
+            try:
+                data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 3)
+            except OSError:
+                break
+            if not data:
+                break
+            request = json.loads(data)
+            if request["op"] == "spawn":
+                pid = os.fork()
+                if pid == 0:
+                    sock.close()
+                    _become_worker(request["settings"], fds, real_exit)
+                for fd in fds:
+                    os.close(fd)
+                children.add(pid)
+                reply = {"pid": pid}
+            else:
+                reply = {"code": _reap(request["pid"], request["timeout"])}
+                children.discard(request["pid"])
+            sock.send(json.dumps(reply).encode())
+    finally:
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        real_exit(0)
+
+
+class _ForkServer:
+    """The supervisor's end of the fork server: a process forked from this one that forks workers."""
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            _fork_server(theirs)
+        theirs.close()
+        self.pid, self.sock = pid, ours
+
+    def _ask(self, request: dict, fds: list[int] = ()) -> dict:
+        try:
+            socket.send_fds(self.sock, [json.dumps(request).encode()], list(fds))
+            data = self.sock.recv(1 << 16)
+        except OSError:
+            data = b""
+        if not data:
+            raise SandboxError("the sandbox's fork server stopped")
+        return json.loads(data)
+
+    def spawn(self, settings: dict, fds: list[int]) -> int:
+        """Returns the pid of a new worker whose stdin, stdout and stderr are ``fds``."""
+        return self._ask({"op": "spawn", "settings": settings}, fds)["pid"]
+
+    def wait(self, pid: int, timeout: float) -> int | None:
+        """Returns worker ``pid``'s exit code once it ended (negative: the signal), or None after ``timeout`` s."""
+        return self._ask({"op": "wait", "pid": pid, "timeout": timeout})["code"]
+
+    def close(self) -> None:
+        self.sock.close()
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
 
 
 # ---------------------------------------------------------------- supervisor side
@@ -384,7 +544,7 @@ def _describe_death(returncode: int | None, limits: Limits) -> str:
 
 @dataclass
 class _Worker:
-    proc: subprocess.Popen
+    pid: int
     out_fd: int
     err_fd: int
     in_fd: int
@@ -398,32 +558,33 @@ class Sandbox:
     ``private`` lists paths that the worker must not read (made private when
     the worker runs as another user). ``deadline`` (``time.monotonic()``
     seconds) shares one budget between sandboxes; it defaults to now plus
-    ``limits.budget_s``.
+    ``limits.budget_s``. ``preload`` modules are imported here first, so that
+    workers share them.
+
+    Create it before anything secret is imported or computed in this process
+    (test modules, expected values, labels): workers are forked from a copy of
+    this process as it is at construction.
     """
 
     def __init__(self, root: Path, limits: Limits | None = None, private: list[Path] | tuple = (),
-                 user: str = DEFAULT_USER, deadline: float | None = None, preload: tuple = ("numpy", "torch"),
-                 extra_env: dict[str, str] | None = None):
+                 user: str = DEFAULT_USER, deadline: float | None = None, preload: tuple = ("numpy", "torch")):
         self.root = Path(root)
         self.limits = limits or Limits()
         self.deadline = deadline if deadline is not None else time.monotonic() + self.limits.budget_s
-        self.preload = list(preload)
-        self.extra_env = dict(extra_env or {})
         self.warnings: list[str] = []
         self.timed_out: dict[tuple, float] = {}
         self._worker: _Worker | None = None
+        self._checked = 0.0
         self._calls = 0
         self._failed_starts = 0
-        self._shared = 0
+        self._scratch = 0
         self._output = bytearray()
         self._dropped = 0
         self.base = Path(tempfile.mkdtemp(prefix="grader-sandbox-"))
         self.impl = self.base / "impl"
         self.home = self.base / "home"
         copy_implementation(self.root, self.impl)
-        shutil.copytree(GRADER, self.base / "lib" / "grader", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         _open_up(self.impl)
-        _open_up(self.base / "lib")
         self.home.mkdir(mode=0o700)
         (self.home / "tmp").mkdir(mode=0o700)
         self.user = self._choose_user(user)
@@ -433,6 +594,9 @@ class Sandbox:
             for p in private:
                 make_private(Path(p))
         os.chmod(self.base, 0o711)
+        for module in preload:
+            importlib.import_module(module)
+        self._server = _ForkServer()
 
     def _choose_user(self, name: str) -> pwd.struct_passwd | None:
         """Returns the user that runs workers, or None to run them as this process's user."""
@@ -444,8 +608,8 @@ class Sandbox:
         if blocked is not None:
             self.warnings.append(
                 f"sandbox: the worker runs as root, not as {name!r}: other users cannot enter {blocked} on the way "
-                f"to the Python interpreter, so student code could read the tests. Make it traversable "
-                f"(chmod o+x {blocked}) or install Python where every user can run it.")
+                f"to Python and its packages, so student code could read the tests. Make it traversable "
+                f"(chmod o+x {blocked}) or install Python where every user can read it.")
             return None
         return user
 
@@ -477,33 +641,33 @@ class Sandbox:
         for key in ("OPENBLAS_CORETYPE", "CUDA_VISIBLE_DEVICES"):
             if key in os.environ:
                 env[key] = os.environ[key]
-        env.update(self.extra_env)
         return env
 
     def _start(self) -> _Worker:
         if self._failed_starts >= 2:
             raise SandboxError("the sandbox could not start a worker (see the first error)")
-        uid = self.user.pw_uid if self.user else os.geteuid()
+        uid = self.user.pw_uid if self.user else None
         settings = {
             "impl": str(self.impl),
-            "preload": self.preload,
+            "home": str(self.home),
+            "env": self._environment(),
+            "uid": uid,
+            "gid": self.user.pw_gid if self.user else None,
             "cpu_s": self.limits.cpu_s,
             "file_size_mb": self.limits.file_size_mb,
             "memory_mb": self.limits.memory_mb,
             "nproc": threads_of(uid) + self.limits.processes if self.user else None,
         }
-        paths = [str(self.base / "lib"), str(self.impl)]
-        boot = f"import sys; sys.path[:0] = {paths!r}; from grader.sandbox import serve; serve()"
-        kwargs: dict[str, Any] = {}
-        if self.user is not None:
-            kwargs = {"user": self.user.pw_uid, "group": self.user.pw_gid, "extra_groups": []}
-        proc = subprocess.Popen([sys.executable, "-I", "-B", "-c", boot, json.dumps(settings)],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                cwd=self.home, env=self._environment(), start_new_session=True,
-                                close_fds=True, umask=0o077, **kwargs)
-        worker = _Worker(proc, proc.stdout.fileno(), proc.stderr.fileno(), proc.stdin.fileno())
+        (in_r, in_w), (out_r, out_w), (err_r, err_w) = os.pipe(), os.pipe(), os.pipe()
+        try:
+            pid = self._server.spawn(settings, [in_r, out_w, err_w])
+        finally:
+            for fd in (in_r, out_w, err_w):
+                os.close(fd)
+        worker = _Worker(pid, out_r, err_r, in_w)
         os.set_blocking(worker.in_fd, False)
         self._worker = worker
+        self._checked = time.monotonic()
         try:
             ready = self._receive(worker, time.monotonic() + min(STARTUP_TIMEOUT_S, max(self.budget_left(), 1.0)))
         except (CallTimeout, WorkerDied, BadReply) as exc:
@@ -517,43 +681,53 @@ class Sandbox:
         self.take_output()
         return worker
 
+    def _too_big(self, worker: _Worker) -> bool:
+        """Whether the worker's own memory (private pages) is above ``restart_above_mb``; checked once a second."""
+        if not self.limits.restart_above_mb or time.monotonic() - self._checked < MEMORY_CHECK_EVERY_S:
+            return False
+        self._checked = time.monotonic()
+        try:
+            lines = Path(f"/proc/{worker.pid}/smaps_rollup").read_text().splitlines()
+        except OSError:
+            return False
+        private = sum(int(line.split()[1]) for line in lines if line.startswith(("Private_Clean:", "Private_Dirty:")))
+        return private > self.limits.restart_above_mb * 1024
+
     def _kill(self) -> int | None:
+        """Stops the current worker and its processes; returns its exit code when known."""
         worker, self._worker = self._worker, None
         if worker is None:
             return None
-        try:
-            os.killpg(worker.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self._drain(worker, 0)
-        for stream in (worker.proc.stdin, worker.proc.stdout, worker.proc.stderr):
+        for kill in (os.killpg, os.kill):
             try:
-                stream.close()
+                kill(worker.pid, signal.SIGKILL)
             except OSError:
                 pass
-        return worker.proc.wait()
+        self._drain(worker, 0)
+        for fd in (worker.in_fd, worker.out_fd, worker.err_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        return self._server.wait(worker.pid, 5)
 
     def _exit_status(self, worker: _Worker) -> int | None:
-        try:
-            return worker.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            return None
+        return self._server.wait(worker.pid, 5)
 
-    def share(self, path: Path) -> str:
-        """Returns the path of a copy of ``path`` (file or folder) that the worker can read."""
-        self._shared += 1
-        dest = self.base / "shared" / str(self._shared) / path.name
-        dest.parent.mkdir(parents=True)
-        if path.is_dir():
-            shutil.copytree(path, dest, symlinks=True)
-        else:
-            shutil.copy2(path, dest)
-        _open_up(self.base / "shared")
-        return str(dest)
+    def scratch(self) -> Path:
+        """Returns a new empty folder that the worker owns (reads and writes), for files a test exchanges with it."""
+        self._scratch += 1
+        folder = self.base / "scratch" / str(self._scratch)
+        folder.mkdir(parents=True, mode=0o700)
+        os.chmod(folder.parent, 0o711)
+        if self.user is not None:
+            os.chown(folder, self.user.pw_uid, self.user.pw_gid)
+        return folder
 
     def close(self) -> None:
-        """Stops the worker and removes the sandbox's folder."""
+        """Stops the worker and the fork server, and removes the sandbox's folder."""
         self._kill()
+        self._server.close()
         shutil.rmtree(self.base, ignore_errors=True)
 
     def __enter__(self) -> "Sandbox":
@@ -658,6 +832,8 @@ class Sandbox:
         limit = timeout if timeout is not None else self.limits.call_timeout_s
         if self.budget_left() <= 0:
             raise BudgetExhausted(f"not run: the time budget for grading ({self.limits.budget_s:g} s) was used up")
+        if self._worker is not None and self._too_big(self._worker):
+            self._kill()
         worker = self._worker or self._start()
         self._calls += 1
         body = encode_request(self._calls, name, args, kwargs)

@@ -120,13 +120,17 @@ def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, num_classes: 
 
 
 def plot_grad_l1(grad_l1: dict[str, float], path: Path, title: str | None = None) -> Path:
-    """Returns ``path`` after writing a bar plot of the first epoch's gradient L1 norm per parameter (log scale)."""
+    """Returns ``path`` after writing a bar plot of the first epoch's gradient L1 norm per parameter (log scale).
+
+    Weights are blue, biases orange, in the order of ``grad_l1`` (the model's, input side first).
+    """
     from matplotlib.figure import Figure
 
     names = list(grad_l1)
     fig = Figure(figsize=(max(6.0, 0.35 * len(names) + 2), 4.5), layout="constrained")
     ax = fig.subplots()
-    ax.bar(range(len(names)), [max(grad_l1[n], 1e-30) for n in names], color="tab:blue")
+    colors = ["tab:orange" if n.endswith("bias") or n.split(".")[-1].startswith("b") else "tab:blue" for n in names]
+    ax.bar(range(len(names)), [max(grad_l1[n], 1e-30) for n in names], color=colors)
     ax.set_xticks(range(len(names)), names, rotation=70, ha="right", fontsize=8)
     ax.set_yscale("log")
     ax.set_xlabel("parameter (input side first)")

@@ -74,7 +74,7 @@ def build_model(model_cfg: dict, sample_shape: tuple, num_classes: int, seed: in
         return cls(in_features=sample_shape[0], out_features=num_classes, **kwargs)
     kwargs["channels"] = tuple(kwargs["channels"])
     if kind == "convnet":
-        return cls(in_channels=sample_shape[0], num_classes=num_classes, image_size=sample_shape[1], **kwargs)
+        return cls(in_channels=sample_shape[0], num_classes=num_classes, image_size=tuple(sample_shape[1:3]), **kwargs)
     return cls(in_channels=sample_shape[0], num_classes=num_classes, length=sample_shape[1], **kwargs)
 
 

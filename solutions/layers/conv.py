@@ -8,12 +8,14 @@ stride, pad)``: no kernel flip.
 
 Vectorized with im2col: every window of the padded input becomes one column
 of a matrix ``(C * HH * WW, N * H_out * W_out)``, so the convolution is a
-single matrix product. The columns are gathered by a loop over the ``HH x WW``
-kernel offsets only, never over images or output positions.
+single matrix product. ``np.lib.stride_tricks.sliding_window_view`` gathers the
+windows; the backward pass loops over the ``HH x WW`` kernel offsets only, never
+over images or output positions.
 """
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 
 def conv2d_output_shape(H: int, W: int, kernel_size: int | tuple[int, int], stride: int = 1,
@@ -58,19 +60,18 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     where x_pad is x with ``pad`` zeros on each of its four sides; H_out and W_out
     are given by ``conv2d_output_shape``. x is not modified.
     """
-    # BEGIN SOLUTION build the im2col matrix with a loop over the HH x WW kernel offsets, then one matmul
+    # BEGIN SOLUTION view the windows with sliding_window_view, copy them into an im2col matrix, then one matmul
     N, C, H, W = x.shape
     F, _, HH, WW = w.shape
     H_out, W_out = conv2d_output_shape(H, W, (HH, WW), stride, pad)
     x_pad = np.zeros((C, N, H + 2 * pad, W + 2 * pad), dtype=np.result_type(x, w))
     x_pad[:, :, pad:pad + H, pad:pad + W] = x.transpose(1, 0, 2, 3)
-    cols = np.empty((C, HH, WW, N, H_out, W_out), dtype=x_pad.dtype)
-    for k in range(HH):
-        for l in range(WW):
-            cols[:, k, l] = x_pad[:, :, k:k + stride * H_out:stride, l:l + stride * W_out:stride]
-    cols = cols.reshape(C * HH * WW, N * H_out * W_out)
-    out = (w.reshape(F, -1) @ cols).reshape(F, N, H_out, W_out).transpose(1, 0, 2, 3) + b.reshape(1, F, 1, 1)
-    return out, (x.shape, w, stride, pad, cols)
+    # every window, (C, N, H_out, W_out, HH, WW), then reordered and copied into (C * HH * WW, N * H_out * W_out)
+    windows = sliding_window_view(x_pad, (HH, WW), axis=(2, 3))[:, :, ::stride, ::stride]
+    cols = windows.transpose(0, 4, 5, 1, 2, 3).reshape(C * HH * WW, N * H_out * W_out)
+    out = w.reshape(F, -1) @ cols
+    out += b[:, None]
+    return out.reshape(F, N, H_out, W_out).transpose(1, 0, 2, 3), (x.shape, w, stride, pad, cols)
     # END SOLUTION
 
 
@@ -81,7 +82,7 @@ def conv2d_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndar
     dw the shape of w, db the shape (F,) (dout summed over N, H_out, W_out).
     Where windows overlap (stride < kernel) their contributions to dx add up.
     """
-    # BEGIN SOLUTION
+    # BEGIN SOLUTION dw and db from the cached im2col matrix; dx: loop over the HH x WW offsets and add (+=)
     (N, C, H, W), w, stride, pad, cols = cache
     F, _, HH, WW = w.shape
     H_out, W_out = dout.shape[2:]

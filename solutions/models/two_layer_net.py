@@ -33,7 +33,8 @@ class TwoLayerNet:
         self.num_classes = num_classes
         self.activation = activation
         if not hasattr(activations, f"{activation}_forward"):
-            raise ValueError(f"unknown activation {activation!r}; use sigmoid, relu, tanh, leaky_relu, silu or gaussian")
+            raise ValueError(f"unknown activation {activation!r}; "
+                             "use sigmoid, relu, tanh, leaky_relu, silu or gaussian")
         self._act_forward = getattr(activations, f"{activation}_forward")
         self._act_backward = getattr(activations, f"{activation}_backward")
         # BEGIN SOLUTION draw W1 then W2 from one Generator seeded with seed; zero biases and gradients

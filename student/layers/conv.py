@@ -8,12 +8,14 @@ stride, pad)``: no kernel flip.
 
 Vectorized with im2col: every window of the padded input becomes one column
 of a matrix ``(C * HH * WW, N * H_out * W_out)``, so the convolution is a
-single matrix product. The columns are gathered by a loop over the ``HH x WW``
-kernel offsets only, never over images or output positions.
+single matrix product. ``np.lib.stride_tricks.sliding_window_view`` gathers the
+windows; the backward pass loops over the ``HH x WW`` kernel offsets only, never
+over images or output positions.
 """
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 
 def conv2d_output_shape(H: int, W: int, kernel_size: int | tuple[int, int], stride: int = 1,
@@ -45,7 +47,7 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     where x_pad is x with ``pad`` zeros on each of its four sides; H_out and W_out
     are given by ``conv2d_output_shape``. x is not modified.
     """
-    # TODO: build the im2col matrix with a loop over the HH x WW kernel offsets, then one matmul
+    # TODO: view the windows with sliding_window_view, copy them into an im2col matrix, then one matmul
     raise NotImplementedError("conv2d_forward in student/layers/conv.py is not implemented yet")
 
 
@@ -56,4 +58,5 @@ def conv2d_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndar
     dw the shape of w, db the shape (F,) (dout summed over N, H_out, W_out).
     Where windows overlap (stride < kernel) their contributions to dx add up.
     """
+    # TODO: dw and db from the cached im2col matrix; dx: loop over the HH x WW offsets and add (+=)
     raise NotImplementedError("conv2d_backward in student/layers/conv.py is not implemented yet")

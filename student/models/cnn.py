@@ -32,7 +32,7 @@ from models.mlp import make_activation
 
 
 class ConvLayer(nn.Module):
-    """act(norm(conv(x))): a padded 3x3 (1-D: 3) convolution, optional BatchNorm, activation; keeps the size.
+    """Returns act(norm(conv(x))): a padded 3x3 (1-D: 3) convolution, optional BatchNorm, activation; keeps the size.
 
     x: (N, in_channels, H, W) when dims = 2, (N, in_channels, L) when dims = 1;
     returns (N, out_channels, H, W) or (N, out_channels, L). BatchNorm handles
@@ -56,7 +56,8 @@ class ConvNet(nn.Module):
     ``ACTIVATIONS``; dropout: drop probability before the head; extra_layers,
     skip_every: shape-preserving convolutions after the last stage and the size
     of the blocks that get a skip connection (0: none). x: (N, in_channels, H, W).
-    The default on 1x28x28 input has 50,186 parameters.
+    The class attribute ``dims`` (2 here, 1 in Conv1dNet) picks the 2-D or 1-D
+    convolution and pooling modules. The default on 1x28x28 input has 50,186 parameters.
     """
 
     dims = 2

@@ -1,12 +1,12 @@
 """The sandboxed worker: plain data back, the student's failures reported, limits enforced, the run going on."""
 import os
+import sys
 import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from grader.plain import PlainDataError
 from grader.sandbox import (BudgetExhausted, CallTimeout, Limits, Sandbox, StudentCodeError, WorkerDied,
                             private_paths, unreachable_for_others)
 
@@ -81,6 +81,10 @@ def pid():
 
 def environment():
     return sorted(os.environ)
+
+
+def modules():
+    return sorted({name.split(".")[0] for name in sys.modules})
 
 
 def reads(path):
@@ -206,10 +210,17 @@ def test_a_result_that_is_not_plain_data_is_refused(sandbox):
         call(sandbox, "returns_object")
 
 
-def test_the_environment_is_scrubbed(sandbox, monkeypatch):
+def test_the_environment_is_scrubbed(sandbox):
     names = call(sandbox, "environment")
     assert not {"PYTHONPATH", "VIRTUAL_ENV", "CI"} & set(names)
     assert {"HOME", "PATH", "OMP_NUM_THREADS"} <= set(names)
+
+
+def test_workers_inherit_no_test_or_other_implementation_modules(sandbox):
+    assert "tests" in {name.split(".")[0] for name in sys.modules}
+    names = call(sandbox, "modules")
+    assert "tests" not in names and "models" not in names
+    assert "layers" in names and "numpy" in names
 
 
 def test_stdin_is_not_the_protocol(sandbox):
@@ -231,9 +242,12 @@ def test_files_larger_than_the_limit_cannot_be_written(sandbox):
         call(sandbox, "writes", "big.txt", 2)
 
 
-def test_shared_files_are_readable_by_the_worker(sandbox, tmp_path):
-    (tmp_path / "data.txt").write_text("shared")
-    assert call(sandbox, "reads", sandbox.share(tmp_path / "data.txt")) == "shared"
+def test_scratch_folders_are_shared_with_the_worker(sandbox):
+    folder = sandbox.scratch()
+    (folder / "data.txt").write_text("from the test")
+    assert call(sandbox, "reads", str(folder / "data.txt")) == "from the test"
+    assert call(sandbox, "writes", str(folder / "out.txt"), 0) == 0
+    assert (folder / "out.txt").exists() and sandbox.scratch() != folder
 
 
 def test_the_budget_stops_every_call_once_spent(tmp_path):
@@ -250,7 +264,7 @@ def test_private_paths_cover_tests_configs_and_solutions(tmp_path):
     assert {"tests", "configs", "solutions", tmp_path.name} <= names
 
 
-ISOLATED = os.geteuid() == 0 and unreachable_for_others([Path(os.path.realpath(os.sys.executable))]) is None
+ISOLATED = os.geteuid() == 0 and unreachable_for_others([Path(os.path.realpath(sys.executable))]) is None
 
 
 @pytest.mark.skipif(not ISOLATED, reason="needs root and an interpreter that other users can run")

@@ -78,7 +78,8 @@ def check_network(got, x, stages, extra_layers, skip_every, activation, norm=Fal
                 received(i + 1, h, f"the input of extra convolution {i - stages + 2}")
         if skip_every:
             h = h_in + h
-        received(start + block, h, f"the output of extra layer(s) {start - stages + 1}..{start - stages + block}",
+        first, last = start - stages + 1, start - stages + block
+        received(start + block, h, f"the output of extra layer {first}" + (f" to {last}" if last > first else ""),
                  "a skip connection adds a block's input to the output of its last activation" if skip_every else
                  "each extra layer is a shape-preserving convolution followed by the activation")
     checks.allclose(got["out"], calls[-1]["output"], "the network output", reveal=False,

@@ -1,7 +1,4 @@
 """Hidden tests of utils/data.py: drawn file contents and sizes, corrupt files, seeds, batching properties."""
-import tempfile
-from pathlib import Path
-
 import numpy as np
 import pytest
 from gradescope_utils.autograder_utils.decorators import weight
@@ -63,10 +60,10 @@ def test_load_mnist_reads_any_idx_files(impl, n, h, w, split, gz, flatten, seed)
     rng = np.random.default_rng(seed)
     images = rng.integers(0, 256, size=(n, h, w), dtype=np.uint8)
     labels = rng.integers(0, 10, size=n, dtype=np.uint8)
-    with tempfile.TemporaryDirectory() as root:
-        for name, array, zipped in zip(MNIST_NAMES[split], (images, labels), gz):
-            write_idx(Path(root) / (name + (".gz" if zipped else "")), array, gz=zipped)
-        X, y = impl.call(f"{MOD}:load_mnist", root, split=split, flatten=flatten)
+    root = impl.scratch()
+    for name, array, zipped in zip(MNIST_NAMES[split], (images, labels), gz):
+        write_idx(root / (name + (".gz" if zipped else "")), array, gz=zipped)
+    X, y = impl.call(f"{MOD}:load_mnist", str(root), split=split, flatten=flatten)
     expected = images.reshape(n, h * w) if flatten else images[:, None]
     checks.allclose(X, expected / 255.0, "load_mnist X", rtol=1e-6, atol=1e-7, reveal=False,
                     hint="read the sizes from the header, divide the bytes by 255")
@@ -124,12 +121,12 @@ def test_load_cifar10_reads_any_batches(impl, sizes, nested, split, seed):
     names = [f"data_batch_{i}" for i in range(1, 6)] if split == "train" else ["test_batch"]
     data = [rng.integers(0, 256, size=(n, 3072)) for n in sizes[:len(names)]]
     labels = [rng.integers(0, 10, size=n) for n in sizes[:len(names)]]
-    with tempfile.TemporaryDirectory() as root:
-        folder = Path(root) / "cifar-10-batches-py" if nested else Path(root)
-        folder.mkdir(exist_ok=True)
-        for name, d, y in zip(names, data, labels):
-            write_cifar_batch(folder / name, d, y)
-        X, y = impl.call(f"{MOD}:load_cifar10", root, split=split)
+    root = impl.scratch()
+    folder = root / "cifar-10-batches-py" if nested else root
+    folder.mkdir(exist_ok=True)
+    for name, d, y in zip(names, data, labels):
+        write_cifar_batch(folder / name, d, y)
+    X, y = impl.call(f"{MOD}:load_cifar10", str(root), split=split)
     expected = np.concatenate(data).reshape(-1, 3, 32, 32) / 255.0
     checks.allclose(X, expected, "load_cifar10 X", rtol=1e-6, atol=1e-7, reveal=False,
                     hint="reshape each row to (3, 32, 32): channels first, then rows, then columns")

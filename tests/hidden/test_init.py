@@ -28,13 +28,14 @@ def assert_normal_sample(sample, std, what, hint=""):
     n = x.size
     mean, mean_square = float(np.mean(x)), float(np.mean(x * x))
     ok = abs(mean) <= 6 * std / np.sqrt(n) and abs(mean_square / std ** 2 - 1) <= 6 * np.sqrt(2 / n)
-    assert ok, f"{what} does not have mean 0 and the expected standard deviation" + (f"\n  hint: {hint}" if hint else "")
+    message = f"{what} does not have mean 0 and the expected standard deviation"
+    assert ok, message + (f"\n  hint: {hint}" if hint else "")
 
 
 @weight(1)
 @given(shape=st.one_of(st.integers(0, 5), st.lists(st.integers(0, 4), max_size=3).map(tuple)))
 def test_zeros_gives_float_zeros_of_any_shape(impl, shape):
-    got = impl.call(f"{MOD}:zeros", shape)
+    got = checks.array(impl.call(f"{MOD}:zeros", shape), "zeros(shape)", kind="f")
     checks.close(got, np.zeros(shape), "zeros(shape)", reveal=False)
 
 

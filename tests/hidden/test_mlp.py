@@ -120,12 +120,12 @@ def test_mlp_dropout_drops_hidden_units_in_training_mode_only(impl):
         kept = act("relu", calls[k]["output"])
         received = calls[k + 1]["input"]
         dropped = received == 0
-        checks.allclose(np.where(dropped, 0.0, received), np.where(dropped, 0.0, kept / (1 - p)),
-                        f"the kept units entering linear layer {k + 2}", reveal=False,
-                        hint="inverted dropout after the activation: kept units are scaled by 1 / (1 - p)")
         frac = dropped[kept > 0].mean()
         assert 0.3 < frac < 0.7, (f"dropout(p=0.5) in training mode dropped {frac:.0%} of the hidden units before "
                                   f"linear layer {k + 2}; expected about half")
+        checks.allclose(np.where(dropped, 0.0, received), np.where(dropped, 0.0, kept / (1 - p)),
+                        f"the kept units entering linear layer {k + 2}", reveal=False,
+                        hint="inverted dropout after the activation: kept units are scaled by 1 / (1 - p)")
     checks.allclose(got["out"], calls[-1]["output"], "the MLP output in training mode", reveal=False,
                     hint="no dropout after the output layer")
     evaluated = impl.probe(trace, MLP, x, [6, 32, 4, 3], kwargs, train=False)

@@ -101,7 +101,8 @@ def test_conv2d_backward_on_a_hand_checkable_example(impl):
     dx, dw, db = got["grads"]
     checks.close(db, [4.0], "db for dout of ones", hint="db[f] = sum of dout[:, f] over N, H_out and W_out")
     checks.close(dw, [[[[12.0, 16.0], [24.0, 28.0]]]], "dw for dout of ones",
-                 hint="dw[f, c, k, l] = sum over n, i, j of dout[n, f, i, j] * x_pad[n, c, i * stride + k, j * stride + l]")
+                 hint="dw[f, c, k, l] = sum over n, i, j of "
+                      "dout[n, f, i, j] * x_pad[n, c, i * stride + k, j * stride + l]")
     checks.close(dx, [[[[1.0, 3.0, 2.0], [1.0, 3.0, 2.0], [0.0, 0.0, 0.0]]]], "dx for dout of ones",
                  hint="every window sends dout * w back to the inputs it covered")
 
@@ -129,8 +130,8 @@ def test_conv2d_backward_matches_numeric_gradient(impl, stride, pad):
     hints = ["cut the padding off dx, and place each window's gradient at the rows and columns it read (stride)",
              "dw sums x_pad windows times dout over the batch and all output positions", "db sums dout over N, H, W"]
     for name, analytic, num, hint in zip(["dx", "dw", "db"], grads, numeric, hints):
-        checks.close(analytic, num, f"{name} of conv2d_backward (stride={stride}, pad={pad}) against a numeric gradient",
-                     tol=1e-6, atol=1e-8, hint=hint)
+        checks.close(analytic, num, f"{name} of conv2d_backward (stride={stride}, pad={pad}) against a numeric "
+                     "gradient", tol=1e-6, atol=1e-8, hint=hint)
 
 
 @weight(1)

@@ -5,7 +5,6 @@ import pickle
 import struct
 
 import numpy as np
-import pytest
 from gradescope_utils.autograder_utils.decorators import weight
 
 from grader import checks

@@ -13,7 +13,7 @@ P = 0.3
 
 
 def zero_fraction_bounds(p, n):
-    """The range that the fraction of dropped entries of n leaves with probability 1 - 1e-9."""
+    """The range p +- 6 sigma, which the fraction of dropped entries of n leaves with probability about 2e-9."""
     sigma = np.sqrt(p * (1 - p) / n)
     return p - 6 * sigma, p + 6 * sigma
 

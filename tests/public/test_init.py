@@ -18,7 +18,7 @@ def assert_std_about(sample, std, what, hint=""):
 
 @weight(1)
 def test_zeros_has_the_shape_and_only_zeros(impl):
-    got = impl.call(f"{MOD}:zeros", (3, 4))
+    got = checks.array(impl.call(f"{MOD}:zeros", (3, 4)), "zeros((3, 4))", kind="f")
     checks.close(got, np.zeros((3, 4)), "zeros((3, 4))")
 
 

@@ -128,15 +128,20 @@ def test_mse_averages_over_all_elements(impl):
                  hint="dpred = 2 (pred - target) / pred.size")
 
 
+INPUTS = {
+    "softmax": [Z],
+    "log_softmax": [Z],
+    "cross_entropy": [Z, Y],
+    "binary_cross_entropy": [np.array([-1.0, 2.0]), np.array([1.0, 0.0])],
+    "mse": [Z, np.ones((2, 3))],
+}
+
+
 @weight(1)
-@pytest.mark.parametrize("name, args", [
-    ("softmax", [Z]), ("log_softmax", [Z]), ("cross_entropy", [Z, Y]),
-    ("binary_cross_entropy", [np.array([-1.0, 2.0]), np.array([1.0, 0.0])]),
-    ("mse", [Z, np.ones((2, 3))]),
-])
-def test_loss_does_not_modify_its_inputs(impl, name, args):
-    got = impl.call_keeping_inputs(f"{MOD}:{name}", *[a.copy() for a in args])
-    for k, (before, after) in enumerate(zip(args, got["args_after"])):
+@pytest.mark.parametrize("name", list(INPUTS))
+def test_loss_does_not_modify_its_inputs(impl, name):
+    got = impl.call_keeping_inputs(f"{MOD}:{name}", *[a.copy() for a in INPUTS[name]])
+    for k, (before, after) in enumerate(zip(INPUTS[name], got["args_after"])):
         checks.unchanged(before, after, f"argument {k} of {name}")
 
 

@@ -76,7 +76,8 @@ def test_batchnorm_forward_on_images_normalizes_each_channel_over_n_h_w(impl):
 def test_batchnorm_backward_gives_dgamma_and_dbeta_as_sums(impl):
     got = impl.probe(forward_backward, MOD, "batchnorm", bn_args(), DOUT)
     xhat = (X - MEAN) / np.sqrt(VAR + EPS)
-    checks.close(got["grads"][1], np.sum(DOUT * xhat, axis=0), "dgamma", hint="dgamma = sum over the batch of dout * x_hat")
+    checks.close(got["grads"][1], np.sum(DOUT * xhat, axis=0), "dgamma",
+                 hint="dgamma = sum over the batch of dout * x_hat")
     checks.close(got["grads"][2], np.sum(DOUT, axis=0), "dbeta", hint="dbeta = sum over the batch of dout")
 
 

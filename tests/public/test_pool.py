@@ -73,7 +73,8 @@ def test_avgpool2d_backward_adds_up_overlapping_windows(impl):
 def test_pooling_stride_defaults_to_the_kernel_size(impl, name):
     x = np.arange(2 * 3 * 6 * 6, dtype=float).reshape(2, 3, 6, 6)
     got = impl.probe(forward, MOD, name, [x], {"kernel_size": 3})
-    checks.array(got["out"], f"{name}_forward(x (2, 3, 6, 6), kernel_size=3) with the default stride", shape=(2, 3, 2, 2))
+    checks.array(got["out"], f"{name}_forward(x (2, 3, 6, 6), kernel_size=3) with the default stride",
+                 shape=(2, 3, 2, 2))
 
 
 @weight(1)

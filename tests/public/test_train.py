@@ -3,10 +3,9 @@
 The loops train small linear classifiers defined by the grader, which record
 every call of their forward pass: the inputs, train or eval mode, whether
 gradients were on, and the parameters at that moment. The tests below replay
-each recorded step with plain torch and compare.
+each recorded step on its own, in numpy, and compare.
 """
 import numpy as np
-import torch
 from gradescope_utils.autograder_utils.decorators import weight
 
 from grader import checks
@@ -112,7 +111,8 @@ class Recording:
         compare = checks.allclose if torch_model else checks.close
         h = self.history
         for name in ("train_loss", "train_acc", "val_loss", "val_acc"):
-            assert len(h[name]) == epochs, f"History.{name} has {len(h[name])} entries; expected one per epoch ({epochs})"
+            assert len(h[name]) == epochs, (
+                f"History.{name} has {len(h[name])} entries; expected one per epoch ({epochs})")
         for e in range(epochs):
             end = self.steps[(e + 1) * per_epoch]["params"] if e + 1 < epochs else self.final
             loss, accuracy, _ = linear_softmax(end, X_val, y_val)
@@ -181,7 +181,8 @@ def test_train_numpy_validates_each_epoch_outside_train_mode(impl):
     assert rec.validations, "train_numpy never evaluated the validation set"
     for call in rec.validations:
         assert call["mode"] != "train", (
-            "train_numpy evaluated the validation set with mode='train'; use mode='valid' so that no gradients are kept")
+            "train_numpy evaluated the validation set with mode='train'; "
+            "use mode='valid' so that no gradients are kept")
     per_epoch = rec.check_epochs(len(X_TRAIN), BATCH, EPOCHS)
     rec.check_history(EPOCHS, per_epoch, X_VAL, Y_VAL, torch_model=False)
 

@@ -6,11 +6,9 @@ _original_init = ConvNet.__init__
 
 def _init(self, *args, **kwargs):
     _original_init(self, *args, **kwargs)
-    for layer in self.features:
-        for m in ([layer] if isinstance(layer, ConvLayer) else list(layer.modules())):
-            if isinstance(m, ConvLayer) and m.conv.in_channels == m.conv.out_channels \
-                    and m is not self.features[0]:
-                m.act = nn.Sequential()
+    stages = sum(isinstance(m, (nn.MaxPool1d, nn.MaxPool2d)) for m in self.features)
+    for layer in [m for m in self.features.modules() if isinstance(m, ConvLayer)][stages:]:
+        layer.act = nn.Sequential()
 
 
 ConvNet.__init__ = _init

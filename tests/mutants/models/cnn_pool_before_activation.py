@@ -1,4 +1,4 @@
-"""ConvNet stage as convolution, (BatchNorm), max-pool, activation: the same as the spec only for monotone activations."""
+"""ConvNet stage as convolution, (BatchNorm), max-pool, activation: equal to the spec for monotone activations only."""
 TARGET = "models/cnn.py"
 
 _original_init = ConvNet.__init__

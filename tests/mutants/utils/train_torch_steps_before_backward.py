@@ -1,4 +1,4 @@
-"""train_torch calls optimizer.step() before loss.backward(), so each step uses stale gradients."""
+"""train_torch calls optimizer.step() before loss.backward(), so no step uses the current batch's gradients."""
 TARGET = "utils/train.py"
 
 
@@ -28,7 +28,6 @@ def train_torch(model, optimizer, loss_fn, data, epochs, batch_size, seed=0, dev
                 for name, p in model.named_parameters():
                     if p.grad is not None:
                         l1[name] = l1.get(name, 0.0) + p.grad.detach().abs().sum()
-            optimizer.step()
             loss_sum += loss.detach() * len(yb)
             correct += (logits.detach().argmax(dim=1) == yb).sum()
             bar.update(1)
