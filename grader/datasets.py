@@ -36,30 +36,29 @@ def _load_digits(flatten: bool = True) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _load_mnist1d(seed: int = 42) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    from mnist1d.data import get_dataset_args, make_dataset
+    import mnist1d.data
 
-    args = get_dataset_args()
-    args.seed = seed
-    py_state, np_state = random.getstate(), np.random.get_state()
+    settings = mnist1d.data.get_dataset_args()
+    settings.seed = seed
+    saved = (random.getstate(), np.random.get_state())
     try:
-        data = make_dataset(args)
+        generated = mnist1d.data.make_dataset(settings)
     finally:
-        random.setstate(py_state)
-        np.random.set_state(np_state)
-    return (data["x"].astype(np.float64), data["y"].astype(np.int64),
-            data["x_test"].astype(np.float64), data["y_test"].astype(np.int64))
+        random.setstate(saved[0])
+        np.random.set_state(saved[1])
+    return tuple(np.asarray(generated[key], dtype=np.int64 if key.startswith("y") else np.float64)
+                 for key in ("x", "y", "x_test", "y_test"))
 
 
 def _make_spirals(n_per_class: int, n_classes: int = 3, noise: float = 0.2,
                   seed: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    r = np.linspace(0.0, 1.0, n_per_class)
-    X, y = [], []
-    for k in range(n_classes):
-        t = np.linspace(4.0 * k, 4.0 * (k + 1), n_per_class) + noise * rng.standard_normal(n_per_class)
-        X.append(np.stack([r * np.sin(t), r * np.cos(t)], axis=1))
-        y.append(np.full(n_per_class, k, dtype=np.int64))
-    return np.concatenate(X), np.concatenate(y)
+    # All classes at once: one (n_classes, n_per_class) draw is the same stream as one draw per class.
+    jitter = noise * np.random.default_rng(seed).standard_normal((n_classes, n_per_class))
+    start = 4.0 * np.arange(n_classes)[:, None]
+    angle = start + np.linspace(0.0, 4.0, n_per_class)[None, :] + jitter
+    radius = np.broadcast_to(np.linspace(0.0, 1.0, n_per_class), angle.shape)
+    points = np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=-1).reshape(-1, 2)
+    return points, np.repeat(np.arange(n_classes, dtype=np.int64), n_per_class)
 
 
 def _unavailable(name: str):
@@ -75,10 +74,9 @@ def _train_val_split(X: np.ndarray, y: np.ndarray, train_fraction: float = 0.8) 
 
 
 def _normalize(X_train: np.ndarray, *others: np.ndarray) -> tuple:
-    mean = X_train.mean(axis=0)
-    std = X_train.std(axis=0)
-    std = np.where(std > 0, std, 1.0)
-    return tuple((X - mean) / std for X in (X_train, *others))
+    center, spread = X_train.mean(axis=0), X_train.std(axis=0)
+    spread[spread == 0] = 1.0
+    return tuple((part - center) / spread for part in (X_train, *others))
 
 
 TRUSTED = SimpleNamespace(load_digits=_load_digits, load_mnist1d=_load_mnist1d, make_spirals=_make_spirals,
