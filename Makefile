@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 SUITES := tests/public tests/hidden
 
-.PHONY: setup test demo student check policy mutants bench handout autograder submission clean
+.PHONY: setup test test-grader test-material demo student check policy mutants bench handout autograder submission clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,12 +18,18 @@ setup: $(VENV)/.installed ## create or refresh the virtual environment
 demo: setup ## grade the reference solutions and print a per-module summary
 	$(PY) -m grader demo
 
-test: setup ## everything CI checks
+test: setup ## everything CI checks: sync, policy, grader tests, suites, skeleton, mutants
 	$(PY) -m grader check
 	$(PY) -m grader policy solutions
+	@# the grader's own tests mostly wait on one worker: run them beside the material's checks
+	$(MAKE) --no-print-directory -j2 --output-sync=line test-grader test-material
+
+test-grader: setup ## the grader's own tests (tests/grader)
 	CI=1 $(PYTEST) tests/grader -q
+
+test-material: setup ## suites on the solutions (all pass) and the skeleton (all fail), then the mutants
 	CI=1 $(PYTEST) $(SUITES) --impl solutions -q
-	CI=1 $(PYTEST) $(SUITES) --impl student --expect-fail -q --tb=no
+	CI=1 $(PYTEST) $(SUITES) --impl student --expect-fail -q --tb=no -rN
 	CI=1 $(PY) -m grader mutants
 
 student: setup ## regenerate student/ from solutions/

@@ -132,6 +132,8 @@ def _preload() -> None:
     import numpy  # noqa: F401
     import pytest  # noqa: F401
     import torch  # noqa: F401
+    import sklearn.datasets  # noqa: F401
+    import matplotlib.figure  # noqa: F401
     import gradescope_utils.autograder_utils.decorators  # noqa: F401
     import grader.pytest_plugin  # noqa: F401
 

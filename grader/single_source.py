@@ -222,7 +222,7 @@ def check(repo: Path = REPO) -> list[Problem]:
         if rel not in actual:
             problems.append(Problem(f"student/{rel}", 0, f"missing; solutions/{rel} exists"))
         elif rel not in expected:
-            problems.append(Problem(f"student/{rel}", 0, f"has no counterpart in solutions/"))
+            problems.append(Problem(f"student/{rel}", 0, "has no counterpart in solutions/"))
         elif actual[rel] != expected[rel]:
             api = _compare_api(rel, expected[rel], actual[rel]) if rel.endswith(".py") else []
             problems.extend(api or [Problem(f"student/{rel}", _first_difference(expected[rel], actual[rel]),
@@ -233,5 +233,5 @@ def check(repo: Path = REPO) -> list[Problem]:
         if recorded.get(rel) != digest:
             problems.append(Problem(f"solutions/{rel}", 0, "changed since student/ was last generated"))
     for rel in sorted(set(recorded) - set(lock_of(solutions))):
-        problems.append(Problem(f"solutions/{rel}", 0, f"was removed since student/ was last generated"))
+        problems.append(Problem(f"solutions/{rel}", 0, "was removed since student/ was last generated"))
     return problems

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader.probes.generic import target
+from grader.probes.generic import centered_difference, target
 
 
 def loss_numeric_gradient(name: str, args: list, wrt: int = 0, h: float = 1e-5) -> np.ndarray:
@@ -15,18 +15,7 @@ def loss_numeric_gradient(name: str, args: list, wrt: int = 0, h: float = 1e-5) 
     args = list(args)
     x = np.array(args[wrt], dtype=np.float64)
     args[wrt] = x
-    grad = np.zeros_like(x)
-    it = np.nditer(x, flags=["multi_index"])
-    for _ in it:
-        i = it.multi_index
-        old = x[i]
-        x[i] = old + h
-        plus = float(fn(*args)[0])
-        x[i] = old - h
-        minus = float(fn(*args)[0])
-        x[i] = old
-        grad[i] = (plus - minus) / (2 * h)
-    return grad
+    return centered_difference(lambda: fn(*args)[0], x, h)
 
 
 def torch_loss(name: str, inputs: list, grad_of: list[int] | None = None) -> dict:

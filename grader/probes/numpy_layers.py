@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from grader.probes.generic import centered_difference
+
 
 def _pair(module: str, name: str):
     mod = importlib.import_module(module)
@@ -43,19 +45,7 @@ def numeric_gradients(module: str, name: str, args: list, dout: Any, wrt: list[i
     args = [np.array(a, dtype=np.float64) if isinstance(a, np.ndarray) else a for a in args]
     grads = []
     for k in wrt:
-        x = args[k]
-        grad = np.zeros_like(x)
-        it = np.nditer(x, flags=["multi_index"])
-        for _ in it:
-            i = it.multi_index
-            old = x[i]
-            x[i] = old + h
-            plus = np.sum(dout * _first(forward(*args, **kwargs)))
-            x[i] = old - h
-            minus = np.sum(dout * _first(forward(*args, **kwargs)))
-            x[i] = old
-            grad[i] = (plus - minus) / (2 * h)
-        grads.append(grad)
+        grads.append(centered_difference(lambda: np.sum(dout * _first(forward(*args, **kwargs))), args[k], h))
     return grads
 
 

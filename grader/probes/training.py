@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from grader.config import NUMPY_MODELS
-from grader.probes.generic import target
+from grader.probes.generic import centered_difference, target
 
 MODEL_CLASSES = {
     "softmax_regression": "models.softmax_regression:SoftmaxRegression",
@@ -192,17 +192,7 @@ def numpy_model_numeric_gradients(name: str, kwargs: dict, X: np.ndarray, y: np.
     for key, w in model.weights.items():
         w = np.array(w, dtype=np.float64)
         model.weights[key] = w
-        grad = np.zeros_like(w)
-        it = np.nditer(w, flags=["multi_index"])
-        for _ in it:
-            i = it.multi_index
-            old = w[i]
-            w[i] = old + h
-            plus = float(model.forward(X, y, mode="train")[0])
-            w[i] = old - h
-            minus = float(model.forward(X, y, mode="train")[0])
-            w[i] = old
-            grad[i] = (plus - minus) / (2 * h)
+        grad = centered_difference(lambda: model.forward(X, y, mode="train")[0], w, h)
         grads[key] = grad
     return grads
 

@@ -19,6 +19,7 @@ import pytest
 
 from grader import build
 from grader.results import validate
+from grader.rubric import DEFAULT_RUBRIC, load_rubric
 from tests.grader.distribution_helpers import code_units, file_digest, pytest_summary, run, shared_python, unzip
 
 REPO = Path(__file__).resolve().parents[2]
@@ -283,6 +284,9 @@ def test_autograder_gives_full_score_to_the_solutions_submission(autograder, off
     assert total(data) > 0
     assert data["score"] == pytest.approx(total(data))
     assert data["output"].startswith("Submission 3 of this assignment.")
+    rubric = load_rubric(DEFAULT_RUBRIC)
+    assert {r.name for r in rubric.training} <= {t["name"].removeprefix("training/") for t in data["tests"]}
+    assert data["execution_time"] < rubric.limits.budget_s
 
 
 def test_autograder_gives_zero_to_the_skeleton(autograder, offline, python):

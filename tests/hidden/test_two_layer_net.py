@@ -9,16 +9,10 @@ from grader import checks
 from grader.probes.training import (numpy_model_forward, numpy_model_init, numpy_model_numeric_gradients,
                                     numpy_model_predict)
 from tests.hidden.strategies import gaussian, seeds
+from tests.hidden.test_activations import ORACLES
 
 MODEL = "models.two_layer_net:TwoLayerNet"
-ACTIVATIONS = {
-    "sigmoid": torch.sigmoid,
-    "relu": torch.relu,
-    "tanh": torch.tanh,
-    "leaky_relu": lambda t: torch.nn.functional.leaky_relu(t, 0.1),
-    "silu": torch.nn.functional.silu,
-    "gaussian": lambda t: torch.exp(-t * t),
-}
+ACTIVATIONS = ORACLES
 KEYS = ("W1", "b1", "W2", "b2")
 
 
