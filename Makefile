@@ -21,11 +21,15 @@ demo: setup ## grade the reference solutions and print a per-module summary
 test: setup ## everything CI checks: sync, policy, grader tests, suites, skeleton, mutants
 	$(PY) -m grader check
 	$(PY) -m grader policy solutions
-	@# the grader's own tests mostly wait on one worker: run them beside the material's checks
-	$(MAKE) --no-print-directory -j2 --output-sync=line test-grader test-material
+	@# the grader's own tests mostly wait on one worker: run them beside the material's checks,
+	@# which show their progress here; the grader tests' full output goes to build/test-grader.log
+	$(MAKE) --no-print-directory -j2 test-grader test-material
 
-test-grader: setup ## the grader's own tests (tests/grader)
-	CI=1 $(PYTEST) tests/grader -q
+test-grader: setup ## the grader's own tests (tests/grader); full output in build/test-grader.log
+	@mkdir -p build
+	@echo "tests/grader: running, log in build/test-grader.log"
+	@CI=1 $(PYTEST) tests/grader -q -rfE > build/test-grader.log 2>&1; rc=$$?; \
+	  echo "tests/grader:"; grep -E "^(FAILED|ERROR)|(passed|failed|error).* in " build/test-grader.log; exit $$rc
 
 test-material: setup ## suites on the solutions (all pass) and the skeleton (all fail), then the mutants
 	CI=1 $(PYTEST) $(SUITES) --impl solutions -q
