@@ -32,6 +32,16 @@ DEVICES = ("cpu", "cuda", "auto")
 _REQUIRED = object()
 
 
+def read_yaml(path: Path, error: type[ValueError], what: str) -> Any:
+    """Returns the YAML document in ``path``; raises ``error`` naming the file when it is missing or invalid."""
+    try:
+        return yaml.safe_load(Path(path).read_text())
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what} file") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{path}: not valid YAML: {exc}") from None
+
+
 class ConfigError(ValueError):
     """A config that cannot be used; the message names the field and what is wrong."""
 
@@ -237,12 +247,7 @@ def load_config(path: str | Path, overrides: dict | None = None) -> dict:
     the message starts with the file name.
     """
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such config file") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    raw = read_yaml(path, ConfigError, "config")
     if isinstance(raw, dict):
         raw.update({k: v for k, v in (overrides or {}).items() if v is not None})
     try:

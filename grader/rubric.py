@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from grader.config import read_yaml
 from grader.results import VISIBILITIES
 from grader.sandbox import DEFAULT_USER, Limits
 
@@ -196,12 +195,7 @@ def _training(data: Any, source: Path) -> list[TrainingRun]:
 def load_rubric(path: Path | str = DEFAULT_RUBRIC) -> Rubric:
     """Returns the validated rubric in ``path``; raises RubricError naming the field at fault."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text())
-    except FileNotFoundError:
-        raise RubricError(f"{path}: no such rubric file") from None
-    except yaml.YAMLError as exc:
-        raise RubricError(f"{path}: not valid YAML: {exc}") from None
+    data = read_yaml(path, RubricError, "rubric")
     f = _Fields(data, "", path, {"results": "", "suites": "", "sandbox": "", "training": ""})
     results = _Fields(f.data.get("results", {}), "results", path, {"visibility": "", "stdout_visibility": ""})
     limits, user, training_memory = _limits(f.data.get("sandbox", {}), path)
