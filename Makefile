@@ -8,6 +8,10 @@ SUITES := tests/public tests/hidden
 .PHONY: setup test test-grader test-material demo student check policy mutants bench handout autograder submission clean
 
 $(VENV)/.installed: requirements.txt
+	@# bubblewrap isolates student code in namespaces when grading (the grader refuses to grade unisolated)
+	@command -v bwrap >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	  else echo "bubblewrap is missing: install it (apt-get install bubblewrap) so that grading can isolate student code"; fi; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt

@@ -1,41 +1,120 @@
 """Command line of the kit: ``python -m grader COMMAND``.
 
-Each command lives in its own module of ``grader``, which provides
-``add_arguments(parser)`` and ``run(args) -> exit status``.
+This module only declares the commands and their arguments; each command calls
+one stage's ``main(args) -> exit status``. A command whose stage is not shipped
+(the handout leaves out the instructor's and the grading stages) is not listed.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import importlib.util
+from typing import Callable
 
-COMMANDS = {
-    "build": ("grader.commands.build", "build an artifact: the student skeleton, handout, autograder, submission"),
-    "check": ("grader.commands.check", "fail when student/ is not what solutions/ generates"),
-    "mutants": ("grader.mutants", "grade every mutant in tests/mutants and print the kill rate"),
-    "bench": ("grader.bench", "time the public suite and the numpy convolution against torch"),
-    "train": ("grader.training", "train a model from a config and write its curves and metrics"),
-    "policy": ("grader.policy", "report uses of forbidden APIs in student files"),
-    "grade": ("grader.grade", "grade one submission into Gradescope's results.json"),
-    "demo": ("grader.demo", "grade the reference solutions and print the summary"),
+DEVICES = ("auto", "cpu", "cuda")
+ISOLATIONS = ("auto", "namespaces", "user")
+BUILDS = {
+    "student": ("grader.authoring.builds:main", "regenerate student/ from solutions/"),
+    "handout": ("grader.authoring.builds:main", "dist/handout.zip for students"),
+    "autograder": ("grader.authoring.builds:main", "dist/autograder.zip for Gradescope"),
+    "submission": ("grader.submission.package:main", "dist/submission.zip of student/, checked first"),
 }
 
 
+def _build(p: argparse.ArgumentParser) -> None:
+    shipped = {what: entry for what, entry in BUILDS.items() if _available(entry[0])}
+    p.add_argument("what", choices=list(shipped), help="; ".join(f"{k}: {v[1]}" for k, v in shipped.items()))
+    p.add_argument("--out", help="the zip to write (default dist/<what>.zip)")
+    p.add_argument("--source", help="submission only: the folder to submit as student/ (default student/)")
+
+
+def _grading(p: argparse.ArgumentParser, results_default: str) -> None:
+    p.add_argument("--results", default=results_default, help=f"where to write results.json (default {results_default})")
+    p.add_argument("--rubric", help="the rubric (default configs/rubric.yaml)")
+    p.add_argument("--device", choices=DEVICES, default="cpu", help="where the graded training runs train (default cpu)")
+    p.add_argument("--isolation", choices=ISOLATIONS, default=os.environ.get("GRADER_ISOLATION", "auto"),
+                   help="how student code is kept apart: namespaces (bubblewrap), user (root: another user), or auto, "
+                        "the first that works here (default auto, or $GRADER_ISOLATION); grading refuses without one")
+    p.add_argument("--no-isolation", action="store_true",
+                   help="run student code as this user, unisolated: only for trusted code such as the solutions")
+
+
+def _grade(p: argparse.ArgumentParser) -> None:
+    p.add_argument("submission", help="a zip or a folder holding student/ (at its top or one folder down)")
+    _grading(p, "results.json")
+
+
+def _demo(p: argparse.ArgumentParser) -> None:
+    _grading(p, "build/results.json")
+
+
+def _train(p: argparse.ArgumentParser) -> None:
+    p.add_argument("config", help="training config (YAML), e.g. configs/two_layer_net.yaml")
+    p.add_argument("--impl", default="student",
+                   help="implementation to train: student, solutions, or a folder (default: student)")
+    p.add_argument("--out", help="folder for the results (default: runs/<config name>)")
+    p.add_argument("--seed", type=int, help="override the config's seed")
+    p.add_argument("--device", choices=DEVICES, help="override the config's device")
+
+
+def _policy(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="implementation root (holding layers/, models/, ...) or a folder holding student/")
+    p.add_argument("--policy", help="policy file (default configs/policy.yaml)")
+
+
+def _mutants(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--only", help="only mutants whose name contains this text")
+    p.add_argument("--jobs", type=int, default=2, help="mutants graded at once (default 2)")
+
+
+def _bench(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--impl", default="solutions",
+                   help="implementation to time: student, solutions, or a folder (default: solutions)")
+    p.add_argument("--repeats", type=int, default=15,
+                   help="timed repeats of each convolution, in 3 rounds after warm-up runs (default 15)")
+
+
+def _nothing(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = {
+    "build": ("", "build an artifact: the student skeleton, handout, autograder, submission", _build),
+    "check": ("grader.authoring.single_source:main", "fail when student/ is not what solutions/ generates", _nothing),
+    "mutants": ("grader.authoring.mutants:main", "grade every mutant in tests/mutants and print the kill rate",
+                _mutants),
+    "bench": ("grader.authoring.bench:main", "time the public suite and the numpy convolution against torch", _bench),
+    "train": ("grader.training.report:main", "train a model from a config and write its curves and metrics", _train),
+    "policy": ("grader.submission.policy:main", "report uses of forbidden APIs in student files", _policy),
+    "grade": ("grader.grading.pipeline:main", "grade one submission into Gradescope's results.json", _grade),
+    "demo": ("grader.authoring.demo:main", "grade the reference solutions and print the summary", _demo),
+}
+
+
+def _available(reference: str) -> bool:
+    try:
+        return importlib.util.find_spec(reference.partition(":")[0]) is not None
+    except ModuleNotFoundError:  # its stage folder is not shipped here
+        return False
+
+
+def _main_of(args: argparse.Namespace) -> str:
+    return BUILDS[args.what][0] if args.command == "build" else COMMANDS[args.command][0]
+
+
 def parser() -> argparse.ArgumentParser:
+    """Returns the parser of every command shipped here."""
     p = argparse.ArgumentParser(prog="python -m grader", description="The deep-learning course kit.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, (module, help_text) in COMMANDS.items():
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue  # not shipped here (the handout leaves out instructor commands)
-        sp = sub.add_parser(name, help=help_text, description=help_text)
-        sp.set_defaults(module=module)
-        mod.add_arguments(sp)
+    for name, (main, help_text, declare) in COMMANDS.items():
+        if main and not _available(main):
+            continue
+        declare(sub.add_parser(name, help=help_text, description=help_text))
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return importlib.import_module(args.module).run(args)
+    module, _, function = _main_of(args).partition(":")
+    return getattr(importlib.import_module(module), function)(args)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.config import ConfigError, load_config, validate
+from grader.training.config import ConfigError, load_config, validate
 
 REPO = Path(__file__).resolve().parents[2]
 TRAINING_CONFIGS = sorted(p for p in (REPO / "configs").rglob("*.yaml") if p.name not in ("policy.yaml", "rubric.yaml"))

@@ -10,6 +10,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import socket
 import sys
 import tempfile
 import zipfile
@@ -17,9 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from grader import build
-from grader.results import validate
-from grader.rubric import DEFAULT_RUBRIC, load_rubric
+from grader.authoring import builds as build
+from grader.contract import EXPERIMENT
+from grader.grading.results import validate
+from grader.grading.rubric import DEFAULT_RUBRIC, load_rubric
+from tests.grader.attacks import DAEMON_NAME, SPY_ATTEMPTS, processes_named, refusals, spy
 from tests.grader.distribution_helpers import code_units, file_digest, pytest_summary, run, shared_python, unzip
 
 REPO = Path(__file__).resolve().parents[2]
@@ -98,10 +102,11 @@ def test_handout_holds_what_students_need_under_one_folder(zips):
     assert all(n.startswith("handout/") for n in names)
     for needed in ("README.md", "Makefile", "pyproject.toml", "requirements.txt", "student.files",
                    "student/layers/activations.py", "tests/__init__.py", "tests/public/test_activations.py",
-                   "configs/policy.yaml", "grader/pytest_plugin.py", "grader/policy.py", "grader/build.py"):
+                   "configs/policy.yaml", "grader/testkit/plugin.py", "grader/submission/policy.py",
+                   "grader/submission/package.py", "grader/training/fit.py"):
         assert f"handout/{needed}" in names
-    for instructor_only in ("grader/single_source.py", "grader/mutants.py", "grader/distribution/handout/Makefile"):
-        assert f"handout/{instructor_only}" not in names
+    for not_for_students in ("grader/authoring/", "grader/grading/", "grader/sandbox/"):
+        assert not [n for n in names if n.startswith(f"handout/{not_for_students}")], not_for_students
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 
 
@@ -111,9 +116,11 @@ def test_autograder_has_executable_scripts_at_its_root_and_the_hidden_tests(zips
     for script in ("setup.sh", "run_autograder"):
         assert modes[script] & 0o111, f"{script} is not executable"
     for needed in ("requirements.txt", "pyproject.toml", "configs/rubric.yaml", "tests/hidden/strategies.py",
-                   "tests/hidden/test_activations.py", "tests/public/test_activations.py", "grader/pytest_plugin.py"):
+                   "tests/hidden/test_activations.py", "tests/public/test_activations.py", "grader/grading/plugin.py",
+                   "grader/sandbox/worker.py"):
         assert needed in modes
-    assert not [n for n in modes if n.startswith(("student/", "solutions/", "tests/grader", "tests/mutants"))]
+    assert not [n for n in modes if n.startswith(("student/", "solutions/", "tests/grader", "tests/mutants",
+                                                  "grader/authoring/"))]
 
 
 def test_builds_are_reproducible(tmp_path):
@@ -136,7 +143,7 @@ def test_submission_names_every_missing_file_syntax_error_and_forbidden_api(tmp_
     (student / "layers" / "losses.py").write_text("def softmax(z):\n    return z +\n")
     (student / "utils" / "metrics.py").write_text("import torch.nn.functional as F\n")
     (student.parent / "configs").mkdir()
-    (student.parent / build.EXPERIMENT).write_text("data: {name: digits}\nmodel: {type: mlp}\nlearning_rate: 1\n")
+    (student.parent / EXPERIMENT).write_text("data: {name: digits}\nmodel: {type: mlp}\nlearning_rate: 1\n")
     out = tmp_path / "submission.zip"
     result = run([sys.executable, "-m", "grader", "build", "submission", "--source", str(student), "--out", str(out)],
                  cwd=REPO)
@@ -144,7 +151,7 @@ def test_submission_names_every_missing_file_syntax_error_and_forbidden_api(tmp_
     assert "student/layers/activations.py: missing" in result.stdout
     assert "student/layers/losses.py:2: syntax error" in result.stdout
     assert "student/utils/metrics.py:1: torch.nn.functional is not allowed here" in result.stdout
-    assert f"{student.parent / build.EXPERIMENT}: " in result.stdout
+    assert f"{EXPERIMENT}: missing section" in result.stdout
     assert "4 problem(s)" in result.stdout
     assert not out.exists()
 
@@ -152,7 +159,7 @@ def test_submission_names_every_missing_file_syntax_error_and_forbidden_api(tmp_
 def test_submission_zip_holds_the_py_files_and_the_tuned_config_and_lists_unfinished_functions(tmp_path):
     student = skeleton_copy(tmp_path)
     (student.parent / "configs").mkdir()
-    shutil.copy(REPO / "configs" / "softmax_regression.yaml", student.parent / build.EXPERIMENT)
+    shutil.copy(REPO / "configs" / "softmax_regression.yaml", student.parent / EXPERIMENT)
     (student / "layers" / "__pycache__").mkdir()
     (student / "layers" / "__pycache__" / "losses.cpython-311.pyc").write_bytes(b"\0")
     (student / "notes.txt").write_text("my notes")
@@ -161,7 +168,7 @@ def test_submission_zip_holds_the_py_files_and_the_tuned_config_and_lists_unfini
                  cwd=REPO)
     assert result.returncode == 0, result.stdout
     expected = [f"student/{p.relative_to(student).as_posix()}" for p in student.rglob("*.py")]
-    assert sorted(names_in(out)) == sorted(expected + [build.EXPERIMENT])
+    assert sorted(names_in(out)) == sorted(expected + [EXPERIMENT])
     assert "relu_forward in student/layers/activations.py" in result.stdout
 
 
@@ -236,8 +243,8 @@ def solved_submission(zips, workspace, offline, python) -> Path:
 def test_handout_public_tests_pass_with_the_solutions_and_make_submission_zips_them(solved_submission):
     names = names_in(solved_submission)
     assert "student/layers/activations.py" in names
-    assert all(n.startswith("student/") and n.endswith(".py") for n in names if n != build.EXPERIMENT)
-    assert (build.EXPERIMENT in names) == (REPO / build.EXPERIMENT).is_file()
+    assert all(n.startswith("student/") and n.endswith(".py") for n in names if n != EXPERIMENT)
+    assert (EXPERIMENT in names) == (REPO / EXPERIMENT).is_file()
 
 
 @pytest.fixture(scope="module")
@@ -295,16 +302,34 @@ def test_autograder_gives_zero_to_the_skeleton(autograder, offline, python):
     assert data["score"] == 0
 
 
-def test_autograder_gives_partial_score_with_a_message_for_one_broken_file(autograder, offline, python, workspace):
+def test_autograder_isolated_by_user_gives_partial_score_for_one_broken_file_and_stops_a_spy(
+        autograder, offline, python, workspace):
+    """Where namespaces are refused (forced here), the autograder runs student code as another user, as root.
+
+    That user reads nothing of the autograder but the grader's code; the network stays open in this mode.
+    """
     student = workspace / "broken" / "student"
     shutil.copytree(REPO / "student", student, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(REPO / "solutions" / SOLVED, student / SOLVED)
-    lines = (student / BROKEN).read_text().splitlines() + ["def broken(:"]
-    (student / BROKEN).write_text("\n".join(lines) + "\n")
-    data = grade(autograder, offline, python, student=student)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        attack = spy(autograder / "results" / "results.json", listener.getsockname()[1], workspace / "nothing",
+                     repo=autograder / "source")
+        (student / SOLVED).write_text((REPO / "solutions" / SOLVED).read_text() + "\n\n" + attack)
+        lines = (student / BROKEN).read_text().splitlines() + ["def broken(:"]
+        (student / BROKEN).write_text("\n".join(lines) + "\n")
+        data = grade(autograder, {**offline, "GRADER_ISOLATION": "user"}, python, student=student)
+    assert data["extra_data"]["isolation"].startswith("user")
     assert 0 < data["score"] < total(data)
     messages = data["output"] + "".join(t["output"] for t in data["tests"])
     assert re.search(rf"{BROKEN}(:|, line ){len(lines)}\b", messages), messages[:3000]
+    attempts = refusals(data)
+    assert len(attempts) == SPY_ATTEMPTS, attempts
+    assert all(": refused (" in line for line in attempts if not line.startswith("ATTEMPT localhost")), attempts
+    assert processes_named(DAEMON_NAME) == []
+    assert '"score": 1000' not in (autograder / "results" / "results.json").read_text()
+    assert (autograder / "source" / "tests").stat().st_mode & 0o005 == 0o005, "what was closed is opened again"
 
 
 def test_run_autograder_writes_valid_results_when_python_cannot_start(zips, tmp_path):
@@ -314,3 +339,34 @@ def test_run_autograder_writes_valid_results_when_python_cannot_start(zips, tmp_
     data = grade(root, dict(os.environ), "/nonexistent/python3", student=REPO / "student")
     assert data["score"] == 0
     assert "failed before it could grade" in data["output"]
+
+
+NOBODY = 65534
+
+
+def test_a_grader_that_is_not_root_isolates_with_namespaces_or_refuses(autograder, offline, python, workspace):
+    """Run by an ordinary user whose Python is reachable: namespaces (a user namespace); without bubblewrap: refusal."""
+    own = workspace / "nobody"
+    shutil.copytree(REPO / "solutions", own / "sub" / "student", ignore=shutil.ignore_patterns("__pycache__"))
+    (own / "rubric.yaml").write_text("suites:\n  public: {path: tests/public/test_linear.py, details: true}\n")
+    for path in [own, *own.rglob("*")]:
+        os.chown(path, NOBODY, NOBODY)
+
+    def grade_as_nobody(name: str, path: str) -> tuple[subprocess.CompletedProcess, dict]:
+        results = own / name / "results.json"
+        env = {**offline, "PATH": path, "HOME": str(own)}
+        done = run([shutil.which("setpriv"), f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", str(python), "-m",
+                    "grader", "grade", str(own / "sub"), "--results", str(results), "--rubric",
+                    str(own / "rubric.yaml")], cwd=autograder / "source", env=env)
+        assert results.is_file(), done.stdout[-3000:]
+        data = json.loads(results.read_text())
+        assert validate(data) == []
+        return done, data
+
+    done, data = grade_as_nobody("isolated", os.environ["PATH"])
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert data["extra_data"]["isolation"].startswith("namespaces") and data["score"] == total(data) > 0
+    done, data = grade_as_nobody("refused", "/nonexistent")
+    assert done.returncode == 2, done.stdout[-3000:]
+    assert "cannot isolate student code" in done.stdout and "apt-get install bubblewrap" in done.stdout
+    assert "--no-isolation" in done.stdout and data["score"] == 0

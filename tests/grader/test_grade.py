@@ -5,73 +5,12 @@ one change. Most grades run a slice of the suites (a rubric written by the
 test) to stay fast; the last two grade the full rubric: the solutions score
 exactly the maximum and the skeleton scores 0.
 """
-import json
-import os
 import shutil
-import subprocess
-import sys
-import textwrap
-import time
 import zipfile
-from pathlib import Path
 
 import pytest
 
-from grader.results import validate
-from grader.sandbox import unreachable_for_others
-
-REPO = Path(__file__).resolve().parents[2]
-ACT = "tests/public/test_activations.py"
-LOSSES = "tests/public/test_losses.py"
-ADAM = "tests/public/test_adam.py"
-ISOLATED = os.geteuid() == 0 and unreachable_for_others([Path(os.path.realpath(sys.executable))]) is None
-
-
-def submission(tmp_path: Path, base: str = "solutions", append: dict[str, str] | None = None,
-               remove: tuple = (), folder: str = "sub") -> Path:
-    """Returns a folder holding student/: a copy of ``base`` with text appended to files, or files removed."""
-    root = tmp_path / folder
-    shutil.copytree(REPO / base, root / "student", ignore=shutil.ignore_patterns("__pycache__"))
-    for rel, text in (append or {}).items():
-        path = root / "student" / rel
-        path.write_text(path.read_text() + "\n\n" + textwrap.dedent(text))
-    for rel in remove:
-        (root / "student" / rel).unlink()
-    return root
-
-
-def rubric(tmp_path: Path, *files: str, details: bool = True, **sandbox) -> Path:
-    suites = "\n".join(f"  s{i}: {{path: {f}, details: {str(details).lower()}}}" for i, f in enumerate(files))
-    limits = {"call_timeout_s": 20, "budget_s": 300, **sandbox}
-    path = tmp_path / "rubric.yaml"
-    path.write_text(f"suites:\n{suites}\nsandbox: {json.dumps(limits)}\n")
-    return path
-
-
-def grade(tmp_path: Path, source: Path, rubric_path: Path, name: str = "results") -> dict:
-    results = tmp_path / name / "results.json"
-    start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "grader", "grade", str(source), "--results", str(results),
-                           "--rubric", str(rubric_path)], cwd=REPO, capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    data = json.loads(results.read_text())
-    assert validate(data) == []
-    return {"data": data, "seconds": time.monotonic() - start, "stdout": proc.stdout, "size": results.stat().st_size,
-            "tests": {t["name"]: t for t in data["tests"]}}
-
-
-def of(result: dict, test_file: str) -> list[dict]:
-    name = Path(test_file).name
-    return [t for n, t in result["tests"].items() if n.split("::")[0].endswith(name)]
-
-
-def full(entries: list[dict]) -> bool:
-    return bool(entries) and all(t["score"] == t["max_score"] > 0 for t in entries)
-
-
-def zero(entries: list[dict]) -> bool:
-    return bool(entries) and all(t["score"] == 0 and t["status"] == "failed" for t in entries)
-
+from tests.grader.helpers import ACT, ADAM, LOSSES, REPO, full, grade, of, rubric, submission, zero
 
 RELU_BUG = '''\
 def relu_backward(dout, cache):
@@ -99,17 +38,18 @@ def test_a_missing_file_is_named_and_only_its_tests_score_zero(tmp_path):
     result = grade(tmp_path, submission(tmp_path, remove=["layers/losses.py"]), rubric(tmp_path, ACT, LOSSES))
     assert full(of(result, ACT)) and zero(of(result, LOSSES))
     assert "student/layers/losses.py" in result["data"]["output"]
-    assert all("student/layers/losses.py is missing" in t["output"] for t in of(result, LOSSES))
+    assert all("student/layers/losses.py: missing" in t["output"] for t in of(result, LOSSES))
 
 
-@pytest.mark.parametrize("bad, said", [("def broken(:\n    pass\n", "syntax error"),
-                                       ("raise RuntimeError('boom at import')\n", "boom at import")])
-def test_a_broken_file_costs_only_its_tests_and_is_located(tmp_path, bad, said):
+@pytest.mark.parametrize("bad, said, where", [("def broken(:\n    pass\n", "syntax error", "losses.py:{line}"),
+                                              ("raise RuntimeError('boom at import')\n", "boom at import",
+                                               "losses.py, line {line}")])
+def test_a_broken_file_costs_only_its_tests_and_is_located(tmp_path, bad, said, where):
     line = len((REPO / "solutions" / "layers" / "losses.py").read_text().splitlines()) + 3
     result = grade(tmp_path, submission(tmp_path, append={"layers/losses.py": bad}), rubric(tmp_path, ACT, LOSSES))
     assert full(of(result, ACT)) and zero(of(result, LOSSES))
     for t in of(result, LOSSES):
-        assert said in t["output"] and f"student/layers/losses.py, line {line}" in t["output"], t["output"]
+        assert said in t["output"] and f"student/layers/{where.format(line=line)}" in t["output"], t["output"]
 
 
 def test_exit_calls_cost_only_the_tests_that_reach_them(tmp_path):
@@ -182,8 +122,7 @@ def test_writing_the_results_or_deleting_files_does_not_change_the_grade(tmp_pat
     source = submission(tmp_path, append={"layers/activations.py": attack})
     result = grade(tmp_path, source, rubric(tmp_path, ACT))
     assert full(of(result, ACT)) and result["data"]["score"] == sum(t["max_score"] for t in of(result, ACT))
-    if ISOLATED:
-        assert decoy.read_text() == "instructor file"
+    assert decoy.read_text() == "instructor file"
 
 
 def test_monkeypatching_the_comparisons_gains_nothing(tmp_path):

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.pytest_plugin import declared_points, failure_message
-from grader.results import Results, summary_table, validate
+from grader.grading.messages import failure_message
+from grader.grading.recorder import declared_points
+from grader.grading.results import Results, validate
+from grader.grading.summary import summary_table
 from grader.sandbox import CallTimeout, remote_error
 
 REPO = Path(__file__).resolve().parents[2]
@@ -117,7 +119,7 @@ def run_suite(tmp_path: Path, files: dict[str, str], details: bool = True) -> di
         """))
     results = tmp_path / "out" / "results.json"
     env = {**os.environ, "PYTHONPATH": str(REPO), "CI": "1"}
-    proc = subprocess.run([sys.executable, "-m", "pytest", str(suite), "-p", "grader.pytest_plugin", "--rootdir",
+    proc = subprocess.run([sys.executable, "-m", "pytest", str(suite), "-p", "grader.testkit.plugin", "-p", "grader.grading.plugin", "--rootdir",
                            str(tmp_path), "-p", "no:cacheprovider", "--results", str(results), "--rubric", str(rubric),
                            "-q", "--hypothesis-profile", "grading"], cwd=tmp_path, env=env, capture_output=True,
                           text=True, timeout=300)
@@ -235,11 +237,11 @@ def test_invalid_results_are_replaced_by_a_valid_document(tmp_path):
 
 def test_summary_table_has_a_line_per_module_and_run_and_the_total():
     results = Results()
-    results.add_test("public/test_losses.py::test_a", 1, 1, True)
-    results.add_test("hidden/test_losses.py::test_b", 0, 2, False)
-    results.add_test("public/test_activations_torch.py::test_c", 1, 1, True)
-    results.add_test("training/two_layer_net", 2.5, 5, False, "test accuracy 0.9000")
-    table = summary_table(results.to_dict(), ["losses", "activations"])
+    results.add_test("public/test_losses.py::test_a", 1, 1, True, module="losses", suite="public")
+    results.add_test("hidden/test_losses.py::test_b", 0, 2, False, module="losses", suite="hidden")
+    results.add_test("public/test_activations_torch.py::test_c", 1, 1, True, module="activations", suite="public")
+    results.add_run("two_layer_net", 2.5, 5, False, "test accuracy 0.9000\nfull points at 0.94", "test accuracy 0.9000")
+    table = summary_table(results)
     lines = table.splitlines()
     assert any(l.startswith("losses") and "1/1" in l and "0/2" in l and "1/3" in l for l in lines)
     assert any(l.startswith("activations") and "1/1" in l for l in lines)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.policy import PolicyError, check_source, check_tree, load_policy
+from grader.submission.policy import PolicyError, check_source, check_tree, load_policy
 
 REPO = Path(__file__).resolve().parents[2]
 POLICY = load_policy()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.rubric import DEFAULT_RUBRIC, RubricError, TrainingRun, load_rubric
+from grader.grading.rubric import DEFAULT_RUBRIC, RubricError, TrainingRun, load_rubric
 
 GOOD = """\
 suites:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.submission import MAX_FILE_BYTES, SubmissionError, expected_files, extract
+from grader.grading.intake import MAX_FILE_BYTES, SubmissionError, extract
+from grader.submission import static
+from grader.submission.files import required_modules
 
 FILES = {"layers/__init__.py": '"""Layers."""\n', "layers/linear.py": "X = 1\n", "models/__init__.py": "",
          "optimizers/__init__.py": "", "utils/__init__.py": "", "utils/data.py": "Y = 2\n"}
@@ -42,24 +44,24 @@ def test_every_layout_gives_the_same_implementation(tmp_path, prefix, form):
     entries["README.md"] = "notes"
     entries[prefix + "layers/__pycache__/linear.cpython-311.pyc"] = "junk"
     source = make_zip(tmp_path / "s.zip", entries) if form == "zip" else make_folder(tmp_path / "s", entries)
-    sub = extract(source, tmp_path / "out", EXPECTED)
+    sub = extract(source, tmp_path / "out")
     assert tree(sub.root) == FILES
-    assert sub.missing == ["layers/losses.py"]
+    assert [f.file for f in static.check(sub.root, EXPECTED) if f.kind == static.MISSING] == ["layers/losses.py"]
 
 
 def test_macos_metadata_is_ignored(tmp_path):
     entries = {"student/" + k: v for k, v in FILES.items()}
     entries["__MACOSX/student/layers/._linear.py"] = "resource fork"
-    sub = extract(make_zip(tmp_path / "s.zip", entries), tmp_path / "out", EXPECTED)
+    sub = extract(make_zip(tmp_path / "s.zip", entries), tmp_path / "out")
     assert tree(sub.root) == FILES
 
 
 def test_the_experiment_config_beside_student_is_found(tmp_path):
     entries = {"student/" + k: v for k, v in FILES.items()}
     entries["configs/experiment.yaml"] = "seed: 3\n"
-    sub = extract(make_zip(tmp_path / "s.zip", entries), tmp_path / "out", EXPECTED)
+    sub = extract(make_zip(tmp_path / "s.zip", entries), tmp_path / "out")
     assert sub.experiment.read_text() == "seed: 3\n"
-    folder = extract(make_folder(tmp_path / "f", entries), tmp_path / "out2", EXPECTED)
+    folder = extract(make_folder(tmp_path / "f", entries), tmp_path / "out2")
     assert folder.experiment.read_text() == "seed: 3\n"
 
 
@@ -71,7 +73,7 @@ def test_parent_and_absolute_paths_reject_the_zip_and_write_nothing(tmp_path, na
     work.mkdir()
     before = sorted(p.name for p in tmp_path.rglob("*"))
     with pytest.raises(SubmissionError, match="unsafe path"):
-        extract(make_zip(tmp_path / "s.zip", entries), work / "out", EXPECTED)
+        extract(make_zip(tmp_path / "s.zip", entries), work / "out")
     assert not (tmp_path / "evil.py").exists() and not Path("/tmp/evil.py").exists()
     assert sorted(p.name for p in tmp_path.rglob("*")) == sorted(before + ["s.zip", "out"])
 
@@ -80,37 +82,37 @@ def test_links_in_a_zip_are_rejected(tmp_path):
     entries = {"student/" + k: v for k, v in FILES.items()}
     with pytest.raises(SubmissionError, match="link"):
         extract(make_zip(tmp_path / "s.zip", entries, {"student/layers/secret.py": "/etc/passwd"}),
-                tmp_path / "out", EXPECTED)
+                tmp_path / "out")
 
 
 def test_links_in_a_folder_are_rejected(tmp_path):
     folder = make_folder(tmp_path / "s", {"student/" + k: v for k, v in FILES.items()})
     os.symlink("/etc/passwd", folder / "student" / "layers" / "losses.py")
     with pytest.raises(SubmissionError, match="link"):
-        extract(folder, tmp_path / "out", EXPECTED)
+        extract(folder, tmp_path / "out")
 
 
 def test_oversized_files_are_rejected(tmp_path):
     entries = {"student/" + k: v for k, v in FILES.items()}
     entries["student/layers/big.py"] = "#" * (MAX_FILE_BYTES + 1)
     with pytest.raises(SubmissionError, match="larger than"):
-        extract(make_zip(tmp_path / "s.zip", entries), tmp_path / "out", EXPECTED)
+        extract(make_zip(tmp_path / "s.zip", entries), tmp_path / "out")
 
 
 def test_a_submission_without_student_code_is_explained(tmp_path):
     with pytest.raises(SubmissionError, match="no student/ folder found"):
-        extract(make_zip(tmp_path / "s.zip", {"notes.txt": "hi"}), tmp_path / "out", EXPECTED)
+        extract(make_zip(tmp_path / "s.zip", {"notes.txt": "hi"}), tmp_path / "out")
     with pytest.raises(SubmissionError, match="not a readable zip"):
         (tmp_path / "bad.zip").write_text("not a zip")
-        extract(tmp_path / "bad.zip", tmp_path / "out2", EXPECTED)
+        extract(tmp_path / "bad.zip", tmp_path / "out2")
 
 
 def test_two_student_folders_are_ambiguous(tmp_path):
     entries = {p + "student/" + k: v for p in ("a/", "b/") for k, v in FILES.items()}
     with pytest.raises(SubmissionError, match="several student/ folders"):
-        extract(make_zip(tmp_path / "s.zip", entries), tmp_path / "out", EXPECTED)
+        extract(make_zip(tmp_path / "s.zip", entries), tmp_path / "out")
 
 
-def test_expected_files_are_the_skeletons_python_files():
-    names = expected_files()
+def test_required_modules_are_the_skeletons_python_files():
+    names = required_modules()
     assert "layers/activations.py" in names and all(n.endswith(".py") for n in names)

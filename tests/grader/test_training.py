@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 import yaml
 
-from grader import datasets
-from grader.config import validate
-from grader.training import classification_metrics, plot_grad_l1
+from grader.grading.datasets import TRUSTED
+from grader.training import datasets
+from grader.training.config import validate
+from grader.training.report import classification_metrics, plot_grad_l1
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = {
@@ -90,7 +91,7 @@ def test_train_builds_every_torch_model_from_its_config(tmp_path, kind):
 
 def test_trusted_splits_are_deterministic_and_disjoint():
     cfg = validate({**TINY, "data": {"name": "spirals", "n_per_class": 50}})["data"]
-    first, second = datasets.load(cfg), datasets.load(cfg)
+    first, second = datasets.load(cfg, TRUSTED), datasets.load(cfg, TRUSTED)
     for a, b in zip(first, second):
         assert np.array_equal(a, b)
     X_train, y_train, X_val, y_val, X_test, y_test = first
@@ -109,7 +110,7 @@ def test_trusted_loaders_match_the_reference_utils_data(name, shape):
     reference = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(reference)
     cfg = validate({**TINY, "data": {"name": name}})["data"]
-    trusted, student_side = datasets.load(cfg), datasets.load(cfg, reference)
+    trusted, student_side = datasets.load(cfg, TRUSTED), datasets.load(cfg, reference)
     assert trusted[0].shape[1:] == shape
     for a, b in zip(trusted, student_side):
         assert a.shape == b.shape and np.allclose(a, b)
@@ -118,7 +119,7 @@ def test_trusted_loaders_match_the_reference_utils_data(name, shape):
 def test_file_datasets_are_not_graded():
     cfg = validate({**TINY, "data": {"name": "mnist", "root": "/nowhere"}})["data"]
     with pytest.raises(ValueError, match="graded runs use digits"):
-        datasets.load(cfg)
+        datasets.load(cfg, TRUSTED)
 
 
 def test_classification_metrics_average_over_classes():

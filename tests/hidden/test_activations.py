@@ -6,21 +6,12 @@ from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import checks
-from grader.probes.numpy_layers import forward, forward_backward, numeric_gradients
+from grader.testkit import checks
+from grader.testkit.probes.numpy_layers import forward, forward_backward, numeric_gradients
+from tests.hidden.helpers import ORACLES
 from tests.hidden.strategies import float_arrays, gaussian, seeds
 
 MOD = "layers.activations"
-ORACLES = {
-    "sigmoid": torch.sigmoid,
-    "relu": torch.relu,
-    "tanh": torch.tanh,
-    "leaky_relu": lambda t: torch.nn.functional.leaky_relu(t, 0.1),
-    "silu": torch.nn.functional.silu,
-    "gaussian": lambda t: torch.exp(-t * t),
-}
-
-
 def oracle(name, x, dout):
     t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     out = ORACLES[name](t)

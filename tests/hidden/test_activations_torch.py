@@ -6,11 +6,11 @@ from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import checks
-from grader.probes.models import registry
-from grader.probes.torch_modules import forward_backward
+from grader.testkit import checks
+from grader.testkit.probes.models import registry
+from grader.testkit.probes.torch_modules import forward_backward
+from tests.hidden.helpers import ORACLES
 from tests.hidden.strategies import float_arrays, gaussian, seeds
-from tests.hidden.test_activations import ORACLES
 
 MOD = "layers.activations"
 CLASSES = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU", "silu": "SiLU",

@@ -5,10 +5,10 @@ from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import checks
-from grader.probes.optim import trajectory, zero_grad
+from grader.testkit import checks
+from grader.testkit.probes.optim import trajectory, zero_grad
+from tests.hidden.helpers import check_trajectory, draw_problem, torch_trajectory
 from tests.hidden.strategies import float_arrays, seeds
-from tests.hidden.test_sgd import check_trajectory, draw_problem, torch_trajectory
 
 MOD = "optimizers.adam"
 ADAM = "optimizers.adam:Adam"

@@ -12,12 +12,11 @@ from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import checks
-from grader.probes.models import trace
-from grader.probes.torch_modules import describe
+from grader.testkit import checks
+from grader.testkit.probes.models import trace
+from grader.testkit.probes.torch_modules import describe
+from tests.hidden.helpers import ORACLES, act, batchnorm, inputs
 from tests.hidden.strategies import gaussian
-from tests.hidden.test_activations import ORACLES
-from tests.hidden.test_mlp import act, batchnorm, inputs
 
 NETS = {2: "models.cnn:ConvNet", 1: "models.cnn:Conv1dNet"}
 

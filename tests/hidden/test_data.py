@@ -5,10 +5,10 @@ from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import checks
-from grader.probes.utils import raised_message
+from grader.testkit import checks
+from grader.testkit.probes.utils import raised_message
 from tests.hidden.strategies import gaussian, seeds
-from tests.public.test_data import write_cifar_batch, write_idx, write_pickle
+from tests.public.helpers import write_cifar_batch, write_idx, write_pickle
 
 MOD = "utils.data"
 MNIST_NAMES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),

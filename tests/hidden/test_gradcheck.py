@@ -5,8 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes
 
-from grader import checks
-from grader.probes.losses import numerical_gradient_of
+from grader.testkit import checks
+from grader.testkit.probes.losses import numerical_gradient_of
 from tests.hidden.strategies import float_arrays, gaussian, seeds
 
 MOD = "utils.gradcheck"

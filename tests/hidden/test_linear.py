@@ -5,8 +5,8 @@ from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import checks
-from grader.probes.numpy_layers import forward_backward, numeric_gradients
+from grader.testkit import checks
+from grader.testkit.probes.numpy_layers import forward_backward, numeric_gradients
 from tests.hidden.strategies import gaussian, seeds
 
 MOD = "layers.linear"

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from grader import checks
-from grader.probes.losses import loss_numeric_gradient, torch_loss
+from grader.testkit import checks
+from grader.testkit.probes.losses import loss_numeric_gradient, torch_loss
 from tests.hidden.strategies import float_arrays, gaussian, seeds
 
 MOD = "layers.losses"

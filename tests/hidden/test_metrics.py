@@ -5,8 +5,8 @@ from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import checks
-from grader.probes.utils import count_parameters
+from grader.testkit import checks
+from grader.testkit.probes.utils import count_parameters
 from tests.hidden.strategies import seeds
 
 MOD = "utils.metrics"

@@ -11,31 +11,14 @@ from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import checks
-from grader.probes.models import trace
-from grader.probes.torch_modules import describe
-from tests.hidden.strategies import gaussian, seeds
-from tests.hidden.test_activations import ORACLES
+from grader.testkit import checks
+from grader.testkit.probes.models import trace
+from grader.testkit.probes.torch_modules import describe
+from tests.hidden.helpers import ORACLES, act, batchnorm, inputs
+from tests.hidden.strategies import seeds
 
 MLP = "models.mlp:MLP"
 RES = "models.mlp:ResidualMLP"
-
-
-def act(name, a):
-    """Returns ORACLES[name] applied to array a, as an array."""
-    return ORACLES[name](torch.tensor(a)).numpy()
-
-
-def batchnorm(a):
-    """Returns a (N, C, ...) normalized per channel with its batch statistics over N and the spatial axes
-    (a fresh BatchNorm in training mode: weight 1, bias 0, biased variance, eps 1e-5)."""
-    a = np.asarray(a, dtype=np.float64)
-    axes = (0,) + tuple(range(2, a.ndim))
-    return (a - a.mean(axis=axes, keepdims=True)) / np.sqrt(a.var(axis=axes, keepdims=True) + 1e-5)
-
-
-def inputs(seed, *shape):
-    return gaussian(seed, *shape).astype(np.float32)
 
 
 def linear_calls(got, n, what):

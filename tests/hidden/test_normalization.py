@@ -6,10 +6,10 @@ from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import checks
-from grader.probes.numpy_layers import forward, forward_backward, numeric_gradients
-from grader.probes.torch_layers import state_dict_shapes, train_then_eval
-from grader.probes.torch_modules import forward_backward as module_forward_backward
+from grader.testkit import checks
+from grader.testkit.probes.numpy_layers import forward, forward_backward, numeric_gradients
+from grader.testkit.probes.torch_layers import state_dict_shapes, train_then_eval
+from grader.testkit.probes.torch_modules import forward_backward as module_forward_backward
 from tests.hidden.strategies import gaussian, seeds
 
 MOD = "layers.normalization"

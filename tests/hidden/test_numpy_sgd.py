@@ -4,8 +4,8 @@ from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import checks
-from grader.probes.training import numpy_sgd_steps
+from grader.testkit import checks
+from grader.testkit.probes.training import numpy_sgd_steps
 from tests.hidden.strategies import gaussian, seeds
 
 

@@ -4,8 +4,8 @@ import pytest
 from gradescope_utils.autograder_utils.decorators import weight
 from matplotlib.image import imread
 
-from grader.probes.utils import plot_curves
-from tests.public.test_plot import HISTORY, assert_png
+from grader.testkit.probes.utils import plot_curves
+from tests.public.helpers import HISTORY, assert_png
 
 _BASE = []
 

@@ -5,12 +5,12 @@ from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import checks
-from grader.probes.torch_layers import residual_around_linear
-from grader.probes.torch_modules import describe
-from grader.probes.torch_modules import forward_backward as module_forward_backward
+from grader.testkit import checks
+from grader.testkit.probes.torch_layers import residual_around_linear
+from grader.testkit.probes.torch_modules import describe
+from grader.testkit.probes.torch_modules import forward_backward as module_forward_backward
 from tests.hidden.strategies import gaussian, seeds
-from tests.public.test_residual import ACTIVATIONS, BLOCK, block_reference, zero_last_layer
+from tests.public.helpers import ACTIVATIONS, BLOCK, block_reference, zero_last_layer
 
 dims = st.tuples(st.integers(1, 6), st.integers(1, 6)).filter(lambda d: d[0] != d[1])
 

@@ -1,49 +1,15 @@
 """Hidden tests of SGD: multi-step trajectories against torch.optim.SGD, skipped parameters, .grad untouched."""
-import numpy as np
 import torch
 from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import checks
-from grader.probes.optim import trajectory, zero_grad
+from grader.testkit import checks
+from grader.testkit.probes.optim import trajectory, zero_grad
+from tests.hidden.helpers import check_trajectory, draw_problem, torch_trajectory
 from tests.hidden.strategies import seeds
 
 SGD = "optimizers.sgd:SGD"
-# two parameters of the same shape: state shared between them would go unnoticed otherwise
-SHAPES = [(3,), (2, 3), (2, 3), (4, 1)]
-
-
-def draw_problem(seed: int, steps: int, none_steps=frozenset(), none_param: int = 3):
-    """Returns (initial parameters, per-step gradients): parameter ``none_param`` has no grad at ``none_steps``."""
-    rng = np.random.default_rng(seed)
-    params = [rng.standard_normal(s) for s in SHAPES]
-    grads = [[None if (k in none_steps and i == none_param) else rng.standard_normal(s) for i, s in enumerate(SHAPES)]
-             for k in range(steps)]
-    return params, grads
-
-
-def torch_trajectory(optimizer_cls, params, grads, **kwargs):
-    """Returns the parameters after every step of ``optimizer_cls`` (a torch.optim class) on these gradients."""
-    tensors = [torch.tensor(p, requires_grad=True) for p in params]
-    optimizer = optimizer_cls(tensors, **kwargs)
-    out = []
-    for step_grads in grads:
-        for t, g in zip(tensors, step_grads):
-            t.grad = None if g is None else torch.tensor(g)
-        optimizer.step()
-        out.append([t.detach().numpy().copy() for t in tensors])
-    return out
-
-
-def check_trajectory(got, expected, what, hint=""):
-    """Compares every parameter after every step, 1e-6 relative (float64)."""
-    assert isinstance(got, list) and len(got) == len(expected), f"{what}: expected one entry per step"
-    for k, (got_step, exp_step) in enumerate(zip(got, expected)):
-        for i, (g, e) in enumerate(zip(got_step, exp_step)):
-            checks.close(g, e, f"{what}: parameter {i} after step {k + 1}", tol=1e-6, hint=hint, reveal=False)
-
-
 def torch_sgd(params, grads, lr, momentum=0.0, weight_decay=0.0):
     return torch_trajectory(torch.optim.SGD, params, grads, lr=lr, momentum=momentum, weight_decay=weight_decay,
                             dampening=0, nesterov=False)

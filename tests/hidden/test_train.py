@@ -4,11 +4,11 @@ from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader import checks
-from grader.probes.training import (predict_numpy_model, predict_recorded, train_numpy_recorded,
+from grader.testkit import checks
+from grader.testkit.probes.training import (predict_numpy_model, predict_recorded, train_numpy_recorded,
                                     train_torch_recorded)
 from tests.hidden.strategies import gaussian, seeds
-from tests.public.test_train import Recording
+from tests.public.helpers import Recording
 
 
 @st.composite

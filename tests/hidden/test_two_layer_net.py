@@ -5,11 +5,11 @@ from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from grader import checks
-from grader.probes.training import (numpy_model_forward, numpy_model_init, numpy_model_numeric_gradients,
+from grader.testkit import checks
+from grader.testkit.probes.training import (numpy_model_forward, numpy_model_init, numpy_model_numeric_gradients,
                                     numpy_model_predict)
+from tests.hidden.helpers import ORACLES
 from tests.hidden.strategies import gaussian, seeds
-from tests.hidden.test_activations import ORACLES
 
 MODEL = "models.two_layer_net:TwoLayerNet"
 ACTIVATIONS = ORACLES

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.models import registry
-from grader.probes.torch_modules import forward_backward
+from grader.testkit import checks
+from grader.testkit.probes.models import registry
+from grader.testkit.probes.torch_modules import forward_backward
 
 MOD = "layers.activations"
 X = np.array([-2.0, -0.5, 0.0, 0.5, 3.0], dtype=np.float32)

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.models import trace
-from grader.probes.torch_modules import describe
+from grader.testkit import checks
+from grader.testkit.probes.models import trace
+from grader.testkit.probes.torch_modules import describe
 
 CONVNET = "models.cnn:ConvNet"
 CONV1D = "models.cnn:Conv1dNet"

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.numpy_layers import forward, forward_backward, numeric_gradients
+from grader.testkit import checks
+from grader.testkit.probes.numpy_layers import forward, forward_backward, numeric_gradients
 
 MOD = "layers.conv"
 X3 = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)  # [[1, 2, 3], [4, 5, 6], [7, 8, 9]]

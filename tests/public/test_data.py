@@ -1,51 +1,12 @@
 """Public tests of utils/data.py: loaders on tiny files written here, splitting, normalizing, batching."""
-import gzip
-import io
-import pickle
-import struct
-
 import numpy as np
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.utils import raised_message
+from grader.testkit import checks
+from grader.testkit.probes.utils import raised_message
+from tests.public.helpers import write_cifar_batch, write_idx
 
 MOD = "utils.data"
-
-
-def write_idx(path, array, gz=False):
-    """Writes uint8 ``array`` to ``path`` in the IDX format (gzipped when ``gz``); returns the path."""
-    array = np.asarray(array, dtype=np.uint8)
-    raw = bytes([0, 0, 8, array.ndim]) + b"".join(struct.pack(">I", n) for n in array.shape) + array.tobytes()
-    path.write_bytes(gzip.compress(raw) if gz else raw)
-    return path
-
-
-class _Py2Pickler(pickle._Pickler):
-    """Writes bytes the way Python 2 wrote str, as the real CIFAR-10 batches do: they load as bytes
-    with ``encoding="bytes"`` and as str with ``encoding="latin1"``, so either way of reading works."""
-
-    dispatch = dict(pickle._Pickler.dispatch)
-
-    def save_py2_str(self, obj):
-        self.write(pickle.BINSTRING + struct.pack("<i", len(obj)) + obj)
-        self.memoize(obj)
-
-    dispatch[bytes] = save_py2_str
-
-
-def write_cifar_batch(path, data, labels):
-    """Writes a CIFAR-10 python batch ``{b"data": data, b"labels": labels}`` to ``path``; returns the path."""
-    return write_pickle(path, {b"data": np.asarray(data, dtype=np.uint8), b"labels": [int(v) for v in labels]})
-
-
-def write_pickle(path, obj):
-    """Pickles ``obj`` into ``path`` as Python 2 would; returns the path."""
-    buf = io.BytesIO()
-    _Py2Pickler(buf, protocol=2).dump(obj)
-    path.write_bytes(buf.getvalue())
-    return path
-
 
 # three 2x3 images whose pixels all differ, so a transposed reshape shows
 IMAGES = np.array([[[0, 51, 102], [153, 204, 255]],

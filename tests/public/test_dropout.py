@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.numpy_layers import forward, forward_backward
-from grader.probes.torch_modules import forward_backward as module_forward_backward
+from grader.testkit import checks
+from grader.testkit.probes.numpy_layers import forward, forward_backward
+from grader.testkit.probes.torch_modules import forward_backward as module_forward_backward
 
 MOD = "layers.dropout"
 X = np.arange(1.0, 10001.0).reshape(100, 100)  # no zeros: an entry of the output is 0 only if dropped

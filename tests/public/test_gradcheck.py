@@ -2,8 +2,8 @@
 import numpy as np
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.losses import numerical_gradient_of
+from grader.testkit import checks
+from grader.testkit.probes.losses import numerical_gradient_of
 
 MOD = "utils.gradcheck"
 X = np.array([[1.0, -2.0], [0.5, 3.0]])

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.utils import draws_from_generator, init_module
+from grader.testkit import checks
+from grader.testkit.probes.utils import draws_from_generator, init_module
 
 MOD = "utils.init"
 

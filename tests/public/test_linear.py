@@ -2,8 +2,8 @@
 import numpy as np
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.numpy_layers import forward, forward_backward
+from grader.testkit import checks
+from grader.testkit.probes.numpy_layers import forward, forward_backward
 
 MOD = "layers.linear"
 X = np.array([[1.0, 2.0, 3.0], [-1.0, 0.0, 2.0]])

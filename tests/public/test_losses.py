@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.losses import torch_loss
+from grader.testkit import checks
+from grader.testkit.probes.losses import torch_loss
 
 MOD = "layers.losses"
 Z = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]])

@@ -2,8 +2,8 @@
 import numpy as np
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.utils import count_parameters
+from grader.testkit import checks
+from grader.testkit.probes.utils import count_parameters
 
 MOD = "utils.metrics"
 Y_TRUE = np.array([0, 0, 0, 1, 1, 2])

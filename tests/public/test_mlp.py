@@ -8,9 +8,9 @@ import pytest
 import torch
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.models import trace
-from grader.probes.torch_modules import describe
+from grader.testkit import checks
+from grader.testkit.probes.models import trace
+from grader.testkit.probes.torch_modules import describe
 
 MLP = "models.mlp:MLP"
 RES = "models.mlp:ResidualMLP"

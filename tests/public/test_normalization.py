@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.numpy_layers import forward, forward_backward, numeric_gradients
-from grader.probes.torch_modules import forward_backward as module_forward_backward
+from grader.testkit import checks
+from grader.testkit.probes.numpy_layers import forward, forward_backward, numeric_gradients
+from grader.testkit.probes.torch_modules import forward_backward as module_forward_backward
 
 MOD = "layers.normalization"
 EPS = 1e-5

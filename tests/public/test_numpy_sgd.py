@@ -2,8 +2,8 @@
 import numpy as np
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.training import numpy_sgd_steps
+from grader.testkit import checks
+from grader.testkit.probes.training import numpy_sgd_steps
 
 WEIGHTS = {"W1": np.array([[1.0, -2.0], [0.5, 4.0]]), "b1": np.array([3.0, -1.0])}
 GRADS = {"W1": np.array([[0.1, 0.2], [-0.3, 0.0]]), "b1": np.array([0.5, -0.5])}

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.numpy_layers import forward, forward_backward
+from grader.testkit import checks
+from grader.testkit.probes.numpy_layers import forward, forward_backward
 
 MOD = "layers.pool"
 X4 = np.array([[[[1.0, 5.0, 2.0, 0.0],

@@ -2,8 +2,8 @@
 import numpy as np
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.optim import trajectory, zero_grad
+from grader.testkit import checks
+from grader.testkit.probes.optim import trajectory, zero_grad
 
 SGD = "optimizers.sgd:SGD"
 P = np.array([1.0, -2.0])

@@ -8,9 +8,10 @@ each recorded step on its own, in numpy, and compare.
 import numpy as np
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.training import (predict_numpy_model, predict_recorded, train_numpy_recorded,
+from grader.testkit import checks
+from grader.testkit.probes.training import (predict_numpy_model, predict_recorded, train_numpy_recorded,
                                     train_torch_recorded)
+from tests.public.helpers import Recording
 
 RNG = np.random.default_rng(0)
 X_TRAIN = RNG.standard_normal((10, 3))
@@ -20,124 +21,6 @@ Y_VAL = np.array([2, 1, 0, 1, 2])
 W0 = 0.5 * RNG.standard_normal((3, 3))
 B0 = np.array([0.1, -0.2, 0.0])
 EPOCHS, BATCH, LR = 2, 4, 0.5  # batches of 4, 4 and 2 samples per epoch
-
-
-def match_rows(x, X):
-    """Returns, for each row of x, its index in X, or -1 where the row is not one of X's."""
-    x2, X2 = np.asarray(x, dtype=np.float64).reshape(len(x), -1), np.asarray(X, dtype=np.float64).reshape(len(X), -1)
-    if len(x2) == 0:
-        return np.zeros(0, dtype=int)
-    dist = np.abs(x2[:, None, :] - X2[None, :, :]).max(axis=2)
-    idx = dist.argmin(axis=1)
-    return np.where(dist[np.arange(len(x2)), idx] < 1e-6, idx, -1)
-
-
-def linear_softmax(params, X, y):
-    """Returns (loss, accuracy, gradients by name) of the mean softmax cross-entropy on a linear layer.
-
-    params: {"W": (D, C), "b": (C,)} (the numpy model) or {"linear.weight": (C, D), "linear.bias": (C,)}.
-    """
-    X = np.asarray(X, dtype=np.float64)
-    numpy_layout = "W" in params
-    W = np.asarray(params["W"] if numpy_layout else np.asarray(params["linear.weight"]).T, dtype=np.float64)
-    b = np.asarray(params["b" if numpy_layout else "linear.bias"], dtype=np.float64)
-    scores = X @ W + b
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    rows = np.arange(len(y))
-    dscores = np.exp(log_p)
-    dscores[rows, y] -= 1
-    dscores /= len(y)
-    dW, db = X.T @ dscores, dscores.sum(axis=0)
-    grads = {"W": dW, "b": db} if numpy_layout else {"linear.weight": dW.T, "linear.bias": db}
-    return -log_p[rows, y].mean(), float(np.mean(scores.argmax(axis=1) == y)), grads
-
-
-class Recording:
-    """What a recorded training run did: its training steps and its validation calls, sorted by the data seen."""
-
-    def __init__(self, got, X_train, y_train, X_val, numpy_model, fn):
-        self.history, self.final, self.fn = got["history"], got["final"], fn
-        self.steps, self.validations = [], []
-        for call in got["calls"]:
-            x = call["X"] if numpy_model else call["x"]
-            on_train, on_val = match_rows(x, X_train), match_rows(x, X_val)
-            if len(x) and (on_val >= 0).all():
-                self.validations.append(call)
-            elif (on_train >= 0).all():
-                is_step = call["mode"] == "train" if numpy_model else call["grad_enabled"]
-                if is_step:
-                    params = call["weights" if numpy_model else "params"]
-                    loss, accuracy, grads = linear_softmax(params, x, y_train[on_train])
-                    self.steps.append({"idx": on_train, "params": params, "loss": loss, "accuracy": accuracy,
-                                       "grads": grads, "training": call.get("training")})
-            else:
-                raise AssertionError(f"{fn} called the model on inputs that are neither training nor validation "
-                                     "samples (or a mix of both); pass the data's own mini-batches")
-
-    def check_epochs(self, n, batch_size, epochs):
-        """Checks that every epoch visits every training sample once, in batches of at most batch_size."""
-        per_epoch = -(-n // batch_size)
-        assert len(self.steps) == epochs * per_epoch, (
-            f"{self.fn} took {len(self.steps)} training steps in {epochs} epoch(s) of {n} samples with "
-            f"batch_size={batch_size}; expected {epochs * per_epoch} (the last batch of an epoch may be smaller, "
-            "but it must not be dropped)")
-        for e in range(epochs):
-            batches = [s["idx"] for s in self.steps[e * per_epoch:(e + 1) * per_epoch]]
-            assert max(len(b) for b in batches) <= batch_size, f"{self.fn} used a batch larger than batch_size"
-            seen = np.sort(np.concatenate(batches))
-            assert np.array_equal(seen, np.arange(n)), (
-                f"in epoch {e + 1}, {self.fn} did not train on every sample exactly once")
-        return per_epoch
-
-    def check_steps(self, initial, lr, reveal=True):
-        """Checks that each step moved the parameters by -lr times the gradient of that step's batch alone."""
-        torch_model = "W" not in initial
-        compare = checks.allclose if torch_model else checks.close
-        for name, value in initial.items():
-            compare(self.steps[0]["params"][name], value, f"{name} at the first step", reveal=reveal,
-                    hint="the loop must start from the model's own parameters")
-        for k, step in enumerate(self.steps):
-            grads = step["grads"]
-            after = self.steps[k + 1]["params"] if k + 1 < len(self.steps) else self.final
-            for name, before in step["params"].items():
-                want = np.asarray(before, dtype=np.float64) - lr * grads[name]
-                hint = ("reset the gradients (optimizer.zero_grad()) before every backward pass, and take one "
-                        "optimizer step per batch" if torch_model else "one optimizer.update(model) per batch")
-                compare(after[name], want, f"{name} after training step {k + 1}", reveal=reveal, hint=hint)
-
-    def check_history(self, epochs, per_epoch, X_val, y_val, torch_model, reveal=True):
-        """Checks History: per-epoch validation and training metrics, and grad_l1 of the first epoch."""
-        compare = checks.allclose if torch_model else checks.close
-        h = self.history
-        for name in ("train_loss", "train_acc", "val_loss", "val_acc"):
-            assert len(h[name]) == epochs, (
-                f"History.{name} has {len(h[name])} entries; expected one per epoch ({epochs})")
-        for e in range(epochs):
-            end = self.steps[(e + 1) * per_epoch]["params"] if e + 1 < epochs else self.final
-            loss, accuracy, _ = linear_softmax(end, X_val, y_val)
-            compare(h["val_loss"][e], loss, f"History.val_loss[{e}]", reveal=reveal,
-                    hint="the mean loss over all validation samples with the parameters at the end of the epoch")
-            compare(h["val_acc"][e], accuracy, f"History.val_acc[{e}]", reveal=reveal)
-            steps = self.steps[e * per_epoch:(e + 1) * per_epoch]
-            sizes = np.array([len(s["idx"]) for s in steps], dtype=np.float64)
-            for key, name in (("loss", "train_loss"), ("accuracy", "train_acc")):
-                per_batch = np.array([s[key] for s in steps])
-                weighted, plain = per_batch @ sizes / sizes.sum(), per_batch.mean()
-                got = checks.number(h[name][e], f"History.{name}[{e}]")
-                assert min(abs(got - weighted), abs(got - plain)) <= 1e-5 * (1 + abs(weighted)), (
-                    f"History.{name}[{e}] is {got:.6f}; expected the mean of the epoch's batch values"
-                    + (f" ({weighted:.6f})" if reveal else ""))
-        first = self.steps[:per_epoch]
-        l1 = {}
-        for s in first:
-            for name, g in s["grads"].items():
-                l1[name] = l1.get(name, 0.0) + np.abs(g).sum() / len(first)
-        assert sorted(h["grad_l1"]) == sorted(l1), (
-            f"History.grad_l1 has keys {sorted(h['grad_l1'])}; expected the parameter names {sorted(l1)}")
-        for name, value in l1.items():
-            compare(h["grad_l1"][name], value, f"History.grad_l1[{name!r}]", reveal=reveal,
-                    hint="the mean over the first epoch's steps of the sum of |gradient|")
 
 
 def run_numpy(impl, epochs=EPOCHS, batch_size=BATCH):

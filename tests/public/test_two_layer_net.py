@@ -2,8 +2,8 @@
 import numpy as np
 from gradescope_utils.autograder_utils.decorators import weight
 
-from grader import checks
-from grader.probes.training import (numpy_model_forward, numpy_model_init, numpy_model_numeric_gradients,
+from grader.testkit import checks
+from grader.testkit.probes.training import (numpy_model_forward, numpy_model_init, numpy_model_numeric_gradients,
                                     numpy_model_predict)
 
 MODEL = "models.two_layer_net:TwoLayerNet"

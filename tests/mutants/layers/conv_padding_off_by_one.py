@@ -1,17 +1,9 @@
 """conv2d_forward places the image one row and one column too far into the padded array."""
 TARGET = "layers/conv.py"
-
-
-def conv2d_forward(x, w, b, stride=1, pad=0):
-    N, C, H, W = x.shape
-    F, _, HH, WW = w.shape
-    H_out, W_out = conv2d_output_shape(H, W, (HH, WW), stride, pad)
-    x_pad = np.zeros((C, N, H + 2 * pad + 1, W + 2 * pad + 1))
-    x_pad[:, :, pad + 1:pad + 1 + H, pad + 1:pad + 1 + W] = x.transpose(1, 0, 2, 3)
-    cols = np.empty((C, HH, WW, N, H_out, W_out))
-    for k in range(HH):
-        for l in range(WW):
-            cols[:, k, l] = x_pad[:, :, k:k + stride * H_out:stride, l:l + stride * W_out:stride]
-    cols = cols.reshape(C * HH * WW, N * H_out * W_out)
-    out = (w.reshape(F, -1) @ cols).reshape(F, N, H_out, W_out).transpose(1, 0, 2, 3) + b.reshape(1, F, 1, 1)
-    return out, (x.shape, w, stride, pad, cols)
+REPLACE = [
+    ("    x_pad = np.zeros((C, N, H + 2 * pad, W + 2 * pad), dtype=np.result_type(x, w))\n"
+     "    x_pad[:, :, pad:pad + H, pad:pad + W] = x.transpose(1, 0, 2, 3)\n",
+     "    x_pad = np.zeros((C, N, H + 2 * pad + 1, W + 2 * pad + 1), dtype=np.result_type(x, w))\n"
+     "    x_pad[:, :, pad + 1:pad + 1 + H, pad + 1:pad + 1 + W] = x.transpose(1, 0, 2, 3)\n"),
+    ("[:, :, ::stride, ::stride]", "[:, :, :stride * H_out:stride, :stride * W_out:stride]"),
+]

@@ -1,23 +1,5 @@
 """MLP without the activation (and BatchNorm, Dropout) after the last hidden layer."""
 TARGET = "models/mlp.py"
-
-
-def _init(self, in_features, hidden_features, out_features, depth, activation="relu", batchnorm=False,
-          dropout=0.0, output_activation=None):
-    nn.Module.__init__(self)
-    sizes = [in_features] + [hidden_features] * (depth - 1) + [out_features]
-    layers = []
-    for i in range(depth):
-        layers.append(nn.Linear(sizes[i], sizes[i + 1]))
-        if i < depth - 2:
-            if batchnorm:
-                layers.append(BatchNorm(hidden_features))
-            layers.append(make_activation(activation))
-            if dropout > 0:
-                layers.append(Dropout(dropout))
-    if output_activation is not None:
-        layers.append(make_activation(output_activation))
-    self.layers = nn.Sequential(*layers)
-
-
-MLP.__init__ = _init
+REPLACE = [
+    ("            if i < depth - 1:\n", "            if i < depth - 2:\n"),
+]

@@ -1,21 +1,13 @@
 """Adam moments shared between parameters of the same shape (state keyed by shape)."""
 TARGET = "optimizers/adam.py"
-
-
-def _step(self):
-    if not hasattr(self, "by_shape"):
-        self.by_shape = {}
-    with torch.no_grad():
-        for i, p in enumerate(self.params):
-            if p.grad is None:
-                continue
-            g = p.grad + self.weight_decay * p
-            self.t[i] += 1
-            m, v = self.by_shape.get(tuple(p.shape), (torch.zeros_like(p), torch.zeros_like(p)))
-            m_hat, m = ema_update(g, self.beta1, self.t[i], m)
-            v_hat, v = ema_update(g * g, self.beta2, self.t[i], v)
-            self.by_shape[tuple(p.shape)] = (m, v)
-            p.sub_(self.lr * m_hat / (v_hat.sqrt() + self.eps))
-
-
-Adam.step = _step
+REPLACE = [
+    ("        self.t = [0 for _ in self.params]\n",
+     "        self.t = [0 for _ in self.params]\n"
+     "        self.by_shape = {}\n"),
+    ("                m_hat, self.m[i] = ema_update(g, self.beta1, self.t[i], self.m[i])\n"
+     "                v_hat, self.v[i] = ema_update(g * g, self.beta2, self.t[i], self.v[i])\n",
+     "                m, v = self.by_shape.get(tuple(p.shape), (torch.zeros_like(p), torch.zeros_like(p)))\n"
+     "                m_hat, m = ema_update(g, self.beta1, self.t[i], m)\n"
+     "                v_hat, v = ema_update(g * g, self.beta2, self.t[i], v)\n"
+     "                self.by_shape[tuple(p.shape)] = (m, v)\n"),
+]

@@ -1,15 +1,5 @@
 """init_module_ scales by fan_out (weight.shape[0]) instead of fan_in."""
 TARGET = "utils/init.py"
-
-
-def init_module_(module, scheme, seed=None):
-    generator = None if seed is None else torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for layer in module.modules():
-            if isinstance(layer, (nn.Linear, nn.Conv1d, nn.Conv2d)):
-                fan = layer.weight.shape[0] * layer.weight[0, 0].numel()
-                std = {"zeros": 0.0, "normal": 0.01, "xavier": (1 / fan) ** 0.5, "he": (2 / fan) ** 0.5}[scheme]
-                layer.weight.normal_(0.0, std, generator=generator) if std else layer.weight.zero_()
-                if layer.bias is not None:
-                    layer.bias.zero_()
-    return module
+REPLACE = [
+    ("fan_in = layer.weight[0].numel()", "fan_in = layer.weight.shape[0] * layer.weight[0, 0].numel()"),
+]

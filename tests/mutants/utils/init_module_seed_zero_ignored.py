@@ -1,15 +1,6 @@
 """init_module_ treats seed=0 as no seed (`if seed:`) and draws from the global RNG."""
 TARGET = "utils/init.py"
-
-
-def init_module_(module, scheme, seed=None):
-    generator = torch.Generator().manual_seed(seed) if seed else None
-    with torch.no_grad():
-        for layer in module.modules():
-            if isinstance(layer, (nn.Linear, nn.Conv1d, nn.Conv2d)):
-                fan_in = layer.weight[0].numel()
-                std = {"zeros": 0.0, "normal": 0.01, "xavier": (1 / fan_in) ** 0.5, "he": (2 / fan_in) ** 0.5}[scheme]
-                layer.weight.normal_(0.0, std, generator=generator) if std else layer.weight.zero_()
-                if layer.bias is not None:
-                    layer.bias.zero_()
-    return module
+REPLACE = [
+    ("generator = None if seed is None else torch.Generator().manual_seed(seed)",
+     "generator = torch.Generator().manual_seed(seed) if seed else None"),
+]

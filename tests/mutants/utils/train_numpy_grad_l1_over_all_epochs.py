@@ -1,26 +1,20 @@
 """train_numpy averages the gradient L1 norms over every epoch instead of the first."""
 TARGET = "utils/train.py"
-
-
-def train_numpy(model, optimizer, data, epochs, batch_size, seed=0):
-    X_train, y_train, X_val, y_val = data
-    history = History()
-    l1, steps = {}, 0
-    for epoch in range(epochs):
-        x_batches, y_batches = generate_batched_data(X_train, y_train, batch_size, shuffle=True, seed=seed + epoch)
-        loss_sum = acc_sum = 0.0
-        for X, y in zip(x_batches, y_batches):
-            loss, acc = model.forward(X, y, mode="train")
-            for key, grad in model.gradients.items():
-                l1[key] = l1.get(key, 0.0) + float(np.sum(np.abs(grad)))
-            steps += 1
-            optimizer.update(model)
-            loss_sum += float(loss) * len(y)
-            acc_sum += float(acc) * len(y)
-        history.train_loss.append(loss_sum / len(y_train))
-        history.train_acc.append(acc_sum / len(y_train))
-        val_loss, val_acc = model.forward(X_val, y_val, mode="valid")
-        history.val_loss.append(float(val_loss))
-        history.val_acc.append(float(val_acc))
-    history.grad_l1 = {key: total / steps for key, total in l1.items()}
-    return history
+REPLACE = [
+    ("        l1: dict[str, float] = {}\n", ""),
+    ("    history = History()\n"
+     "    for epoch in range(epochs):\n",
+     "    history = History()\n"
+     "    l1: dict[str, float] = {}\n"
+     "    steps = 0\n"
+     "    for epoch in range(epochs):\n"),
+    ("            if epoch == 0:\n"
+     "                for key, grad in model.gradients.items():\n"
+     "                    l1[key] = l1.get(key, 0.0) + float(np.sum(np.abs(grad)))\n",
+     "            steps += 1\n"
+     "            for key, grad in model.gradients.items():\n"
+     "                l1[key] = l1.get(key, 0.0) + float(np.sum(np.abs(grad)))\n"),
+    ("        if epoch == 0:\n"
+     "            history.grad_l1 = {key: total / len(x_batches) for key, total in l1.items()}\n",
+     "        history.grad_l1 = {key: total / steps for key, total in l1.items()}\n"),
+]

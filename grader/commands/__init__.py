@@ -1,1 +1,0 @@
-"""Small commands of the command line that have no stage module of their own."""

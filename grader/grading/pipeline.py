@@ -1,0 +1,166 @@
+"""``python -m grader grade SUBMISSION``: one submission in, Gradescope's results.json out.
+
+1. find ``student/`` in the submission and copy it out safely (``intake``);
+2. static checks: missing files, syntax errors (file and line) and the
+   forbidden-API policy (``grader.submission.static``); the tests of an
+   offending file score 0 without running;
+3. the public and hidden suites of the rubric, in grading mode: every probe runs
+   in the sandboxed worker (``grader.sandbox``), this process only compares;
+4. the graded training runs of the rubric (``runs``);
+5. ``results.json``, always, atomically and validated; then the summary table.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from grader.contract import REPO, test_glob
+from grader.grading.intake import Submission, SubmissionError, extract
+from grader.grading.plugin import GradingSession
+from grader.grading.recorder import ResultsRecorder
+from grader.grading.results import Results
+from grader.grading.rubric import DEFAULT_RUBRIC, Rubric, RubricError, load_rubric
+from grader.grading.runner import SandboxRunner
+from grader.grading.runs import run_training
+from grader.grading.summary import summary_table
+from grader.sandbox import SandboxError, private_paths
+from grader.sandbox.isolation import NONE, gpu_devices
+from grader.submission import static
+from grader.submission.files import required_modules
+
+
+@dataclasses.dataclass
+class Findings:
+    """What the checks before the suites found: notes for the student, and tests that score 0 unrun."""
+
+    notes: list[str] = dataclasses.field(default_factory=list)
+    blocked: dict[str, str] = dataclasses.field(default_factory=dict)
+    training_blocked: str | None = None
+
+    def block(self, rel: str, reason: str) -> None:
+        pattern = test_glob(rel)
+        self.blocked[pattern] = "\n".join(filter(None, [self.blocked.get(pattern), reason]))
+
+
+def static_findings(submission: Submission) -> Findings:
+    """Returns what the static checks of ``grader.submission.static`` mean for grading."""
+    found = Findings()
+    required = [rel for rel in required_modules() if not rel.endswith("__init__.py")]
+    problems = static.check(submission.root, required)
+    missing = [p for p in problems if p.kind == static.MISSING]
+    if missing:
+        names = ", ".join(f"student/{p.file}" for p in missing)
+        found.notes.append(f"Missing from your submission: {names}. Their tests score 0; everything else was graded.")
+    for p in missing:
+        found.block(p.file, f"{p}.")
+    for p in problems:
+        if p.kind == static.SYNTAX:
+            found.notes.append(f"{p}.")
+            found.block(p.file, str(p))
+    forbidden: dict[str, list[str]] = {}
+    for p in problems:
+        if p.kind == static.POLICY:
+            forbidden.setdefault(p.file, []).append(str(p))
+    for rel, lines in forbidden.items():
+        text = "\n".join(lines)
+        found.notes.append(f"The course forbids an API that student/{rel} uses, so its tests score 0:\n{text}")
+        found.block(rel, f"Not run: student/{rel} uses an API the course forbids:\n{text}")
+    if forbidden:
+        found.training_blocked = "the submission uses an API the course forbids (see above)"
+    return found
+
+
+def run_suites(rubric: Rubric, runner, results: Results, blocked: dict[str, str]) -> int:
+    """Runs the rubric's suites in this process against ``runner``; entries go to ``results``. Returns pytest's status."""
+    import pytest
+
+    args = [*(str(REPO / s.path) for s in rubric.suites), "--rootdir", str(REPO), "-c", str(REPO / "pyproject.toml"),
+            "--impl", str(runner.root), "--rubric", str(rubric.path), "--hypothesis-profile", "grading",
+            "-q", "--tb=no", "--no-header", "-p", "no:cacheprovider", "--continue-on-collection-errors",
+            "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    recorder = ResultsRecorder(results, rubric)
+    return int(pytest.main(args, plugins=[GradingSession(runner, blocked), recorder]))
+
+
+def grade(submission: Path, results_path: Path, rubric_path: Path = DEFAULT_RUBRIC, device: str = "cpu",
+          isolation: str = "auto") -> Results:
+    """Grades ``submission``, writes ``results_path`` and returns the results.
+
+    ``isolation``: how student code is kept apart (``grader.sandbox.isolation.MODES``);
+    grading refuses (raises SandboxError, after writing the results) when it cannot be had.
+
+    The document is written whatever happens; a failure of the grader itself is
+    reported in its output and re-raised after writing.
+    """
+    results = Results()
+    results_path = Path(results_path).resolve()
+    try:
+        rubric = load_rubric(rubric_path)
+        results.visibility, results.stdout_visibility = rubric.visibility, rubric.stdout_visibility
+        with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
+            _grade(Path(submission), Path(tmp), rubric, results, results_path, device, isolation)
+    except SandboxError as exc:
+        results.note(f"This submission was not graded: the grader could not run student code safely here ({exc}). "
+                     "This is not a problem of your code. Please tell the course staff.")
+        raise
+    except BaseException as exc:
+        results.note("The grader itself failed while grading this submission; this is not a problem of your "
+                     "code. Please tell the course staff." + (f"\n({exc})" if isinstance(exc, RubricError) else ""))
+        traceback.print_exc()
+        raise
+    finally:
+        results.write(results_path)
+    return results
+
+
+def _grade(source: Path, tmp: Path, rubric: Rubric, results: Results, results_path: Path, device: str,
+           isolation: str) -> None:
+    try:
+        submission = extract(source, tmp / "student")
+        findings = static_findings(submission)
+    except SubmissionError as exc:
+        reason = f"Your submission was not graded: {exc}."
+        submission = Submission(root=tmp / "rejected")
+        submission.root.mkdir()
+        findings = Findings(notes=[reason], blocked={"*": reason}, training_blocked="the submission was rejected")
+    for note in findings.notes:
+        results.note(note)
+    # The runner starts now: in the modes without namespaces, workers are forked from this process as it is
+    # before any test is imported.
+    runner = SandboxRunner(submission.root, limits=rubric.limits, user=rubric.user, isolation=isolation,
+                           private=private_paths(results_path.parent, rubric.path),
+                           deadline=time.monotonic() + rubric.limits.budget_s,
+                           devices=gpu_devices() if device != "cpu" else ())
+    results.staff["isolation"] = runner.describe()
+    print(f"isolation: {runner.describe()}", flush=True)
+    try:
+        status = run_suites(rubric, runner, results, findings.blocked)
+        if status not in (0, 1):
+            results.note(f"The test run ended early (pytest status {status}); tests that did not run score 0.")
+        training_limits = dataclasses.replace(rubric.limits, memory_mb=None if device != "cpu"
+                                              else rubric.training_memory_mb)
+        run_training(rubric, runner, training_limits, results, submission.experiment, device,
+                     findings.training_blocked)
+    finally:
+        runner.close()
+
+
+def main(args: argparse.Namespace) -> int:
+    """``python -m grader grade SUBMISSION [--results PATH] [--rubric PATH] [--device D]``."""
+    try:
+        results = grade(Path(args.submission), Path(args.results), Path(args.rubric or DEFAULT_RUBRIC), args.device,
+                        NONE if args.no_isolation else args.isolation)
+    except SandboxError as exc:
+        print(f"grade: {exc}\nresults written to {args.results} (nothing was graded)")
+        return 2
+    except Exception:
+        print(f"results written to {args.results} (the grader failed; see above)")
+        return 1
+    print()
+    print(summary_table(results))
+    print(f"results written to {args.results}")
+    return 0

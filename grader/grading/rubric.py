@@ -1,0 +1,211 @@
+"""The grading rubric (``configs/rubric.yaml``): suites, sandbox limits, graded training runs.
+
+Loaded and validated once; every problem is reported with the field that
+holds it (``training[1].full must be a number in [0, 1], got 'high'``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.contract import CONFIGS, REPO
+from grader.grading.results import VISIBILITIES
+from grader.sandbox import DEFAULT_USER, Limits
+from grader.yamlfile import read_yaml
+
+DEFAULT_RUBRIC = CONFIGS / "rubric.yaml"
+
+
+class RubricError(ValueError):
+    """The rubric is malformed; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A folder (or file) of tests, with how much of a failure its entries show."""
+
+    name: str
+    path: str
+    visibility: str
+    details: bool
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """One graded training run: a config trained by the student's code, scored on held-out labels.
+
+    Accuracy at or above ``full`` earns ``points``, at or below ``zero`` earns
+    nothing, linearly in between. ``leaderboard`` names the leaderboard column
+    that receives the accuracy.
+    """
+
+    name: str
+    config: Path
+    points: float
+    full: float
+    zero: float
+    time_limit_s: float
+    from_submission: bool = False
+    leaderboard: str | None = None
+
+    def points_for(self, accuracy: float) -> float:
+        """Returns the points earned by ``accuracy``."""
+        if self.points == 0 or accuracy >= self.full:
+            return self.points
+        if accuracy <= self.zero:
+            return 0.0
+        return self.points * (accuracy - self.zero) / (self.full - self.zero)
+
+
+@dataclass
+class Rubric:
+    """Everything the grade command takes from the rubric file."""
+
+    path: Path
+    suites: list[Suite]
+    limits: Limits
+    user: str = DEFAULT_USER
+    visibility: str = "visible"
+    stdout_visibility: str = "hidden"
+    training: list[TrainingRun] = field(default_factory=list)
+    training_memory_mb: int | None = None
+
+    def suite_of(self, path: Path, root: Path = REPO) -> Suite | None:
+        """Returns the suite that test file ``path`` belongs to, if any."""
+        for suite in self.suites:
+            base = (root / suite.path).resolve()
+            if path.resolve() == base or base in path.resolve().parents:
+                return suite
+        return None
+
+
+class _Fields:
+    """Reads one mapping of the rubric, naming every problem by its dotted field."""
+
+    def __init__(self, data: Any, where: str, source: Path, valid: dict[str, str]):
+        self.where, self.source = where, source
+        if not isinstance(data, dict):
+            self.fail(f"{where or 'the rubric'} must be a mapping, got {type(data).__name__}")
+        unknown = sorted(set(data) - set(valid))
+        if unknown:
+            self.fail(f"unknown key {self._name(unknown[0])!r}; valid keys: {', '.join(valid)}")
+        self.data = data
+
+    def _name(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def fail(self, message: str) -> None:
+        raise RubricError(f"{self.source}: {message}")
+
+    def get(self, key: str, kind: type | tuple, default: Any = ..., check=None, rule: str = "") -> Any:
+        if key not in self.data:
+            if default is ...:
+                self.fail(f"{self._name(key)} is required")
+            return default
+        value = self.data[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+        if ok and check is not None:
+            ok = check(value)
+        if not ok:
+            self.fail(f"{self._name(key)} must be {rule or kinds[0].__name__}, got {value!r}")
+        return value
+
+
+def _positive(v: float) -> bool:
+    return v > 0
+
+
+def _visibility(fields: _Fields, key: str, default: str) -> str:
+    return fields.get(key, str, default, lambda v: v in VISIBILITIES, f"one of {', '.join(VISIBILITIES)}")
+
+
+def _limits(data: Any, source: Path) -> tuple[Limits, str, int | None]:
+    defaults = Limits()
+    f = _Fields(data, "sandbox", source, {
+        "call_timeout_s": "", "budget_s": "", "memory_mb": "", "training_memory_mb": "", "cpu_s": "",
+        "processes": "", "file_size_mb": "", "output_kb": "", "restart_above_mb": "", "user": ""})
+    number, count = "a number > 0", "an integer > 0"
+    limits = Limits(
+        call_timeout_s=f.get("call_timeout_s", (int, float), defaults.call_timeout_s, _positive, number),
+        budget_s=f.get("budget_s", (int, float), defaults.budget_s, _positive, number),
+        memory_mb=f.get("memory_mb", (int, type(None)), defaults.memory_mb, lambda v: v is None or v >= 256,
+                        "an integer >= 256 (MB) or null for no limit"),
+        cpu_s=f.get("cpu_s", int, defaults.cpu_s, _positive, count),
+        processes=f.get("processes", int, defaults.processes, _positive, count),
+        file_size_mb=f.get("file_size_mb", int, defaults.file_size_mb, _positive, count),
+        output_kb=f.get("output_kb", int, defaults.output_kb, _positive, count),
+        restart_above_mb=f.get("restart_above_mb", (int, type(None)), defaults.restart_above_mb,
+                               lambda v: v is None or v > 0, "an integer > 0 (MB) or null for never"),
+    )
+    training_memory = f.get("training_memory_mb", (int, type(None)), limits.memory_mb,
+                            lambda v: v is None or v >= 256, "an integer >= 256 (MB) or null for no limit")
+    user = f.get("user", str, DEFAULT_USER, lambda v: v.isidentifier() or "-" in v, "a user name")
+    return limits, user, training_memory
+
+
+def _suites(data: Any, source: Path) -> list[Suite]:
+    if not isinstance(data, dict) or not data:
+        raise RubricError(f"{source}: suites must map suite names to their settings")
+    suites = []
+    for name, settings in data.items():
+        f = _Fields(settings, f"suites.{name}", source, {"path": "", "visibility": "", "details": ""})
+        path = f.get("path", str)
+        if not (REPO / path).exists():
+            f.fail(f"suites.{name}.path: {path} does not exist (relative to {REPO})")
+        suites.append(Suite(name=str(name), path=path, visibility=_visibility(f, "visibility", "visible"),
+                            details=f.get("details", bool, False)))
+    return suites
+
+
+def _training(data: Any, source: Path) -> list[TrainingRun]:
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise RubricError(f"{source}: training must be a list of runs")
+    runs, names = [], set()
+    for i, item in enumerate(data):
+        f = _Fields(item, f"training[{i}]", source, {
+            "name": "", "config": "", "points": "", "full": "", "zero": "", "time_limit_s": "",
+            "from_submission": "", "leaderboard": ""})
+        name = f.get("name", str, ..., lambda v: v and "/" not in v, "a name without '/'")
+        if name in names:
+            f.fail(f"training[{i}].name {name!r} is used twice")
+        names.add(name)
+        config = (source.parent / f.get("config", str)).resolve()
+        if not config.is_file():
+            f.fail(f"training[{i}].config: {config} does not exist")
+        fraction = "a number in [0, 1]"
+        run = TrainingRun(
+            name=name, config=config,
+            points=float(f.get("points", (int, float), ..., lambda v: v >= 0, "a number >= 0")),
+            full=float(f.get("full", (int, float), 1.0, lambda v: 0 <= v <= 1, fraction)),
+            zero=float(f.get("zero", (int, float), 0.0, lambda v: 0 <= v <= 1, fraction)),
+            time_limit_s=float(f.get("time_limit_s", (int, float), 120, _positive, "a number > 0")),
+            from_submission=f.get("from_submission", bool, False),
+            leaderboard=f.get("leaderboard", (str, type(None)), None),
+        )
+        if run.points > 0 and not run.zero < run.full:
+            f.fail(f"training[{i}]: zero ({run.zero}) must be below full ({run.full})")
+        runs.append(run)
+    return runs
+
+
+def load_rubric(path: Path | str = DEFAULT_RUBRIC) -> Rubric:
+    """Returns the validated rubric in ``path``; raises RubricError naming the field at fault."""
+    path = Path(path)
+    data = read_yaml(path, RubricError, "rubric")
+    f = _Fields(data, "", path, {"results": "", "suites": "", "sandbox": "", "training": ""})
+    results = _Fields(f.data.get("results", {}), "results", path, {"visibility": "", "stdout_visibility": ""})
+    limits, user, training_memory = _limits(f.data.get("sandbox", {}), path)
+    return Rubric(
+        path=path,
+        suites=_suites(f.get("suites", dict), path),
+        limits=limits,
+        user=user,
+        visibility=_visibility(results, "visibility", "visible"),
+        stdout_visibility=_visibility(results, "stdout_visibility", "hidden"),
+        training=_training(f.data.get("training"), path),
+        training_memory_mb=training_memory,
+    )

@@ -1,0 +1,52 @@
+"""Grading mode: the runner that sends every probe call to a sandboxed worker.
+
+It serves the ``impl`` fixture like ``grader.testkit.harness.LocalRunner``, but
+the implementation is never imported in this process; see ``grader.sandbox``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from grader.sandbox import Limits, Sandbox
+from grader.testkit.harness import EXECUTOR, describe_call
+
+
+class SandboxRunner:
+    """Runs probes in a sandboxed worker process against the implementation rooted at ``root``.
+
+    Keyword arguments go to ``grader.sandbox.Sandbox`` (limits, private paths, user, deadline, isolation).
+    """
+
+    mode = "sandbox"
+
+    def __init__(self, root: Path, **options: Any):
+        self.root = Path(root)
+        self.sandbox = Sandbox(self.root, EXECUTOR, **options)
+
+    def run(self, name: str, args: list, kwargs: dict, timeout: float | None = None, limits: Limits | None = None,
+            key: Any = None) -> Any:
+        """Returns the plain-data result of probe ``name``.
+
+        A call that timed out is not repeated with the same ``key`` (default:
+        the probe and its leading names); ``limits`` replaces the sandbox's
+        resource limits for this call.
+        """
+        key = key if key is not None else (name, *[a for a in args[:2] if isinstance(a, str)])
+        return self.sandbox.call(name, args, kwargs, timeout=timeout, what=describe_call(name, args), key=key,
+                                 limits=limits)
+
+    def describe(self) -> str:
+        """Returns the isolation the sandbox uses, in one line for the staff."""
+        return self.sandbox.isolation.describe()
+
+    def scratch(self) -> Path:
+        """Returns a new folder that the worker may read and write (see ``Sandbox.scratch``)."""
+        return self.sandbox.scratch()
+
+    def take_output(self) -> str:
+        """Returns what the implementation printed since the last call (truncated)."""
+        return self.sandbox.take_output()
+
+    def close(self) -> None:
+        self.sandbox.close()

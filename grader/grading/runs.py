@@ -1,0 +1,85 @@
+"""The graded training runs of the rubric: the student's code trains, the grader alone scores.
+
+The worker trains the student's model with the student's optimizer and loop on
+the training split and returns predictions for the test inputs; this process
+loads the data with its own loaders (``grader.grading.datasets``) and alone
+holds the test labels.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from grader.grading.datasets import TRUSTED
+from grader.grading.results import Results
+from grader.grading.rubric import Rubric, TrainingRun
+from grader.sandbox import Limits, StudentCodeError
+from grader.testkit import checks
+from grader.testkit.harness import probe_name
+from grader.testkit.probes.training import train_and_predict
+from grader.training import datasets
+from grader.training.config import ConfigError, load_config
+from grader.training.registry import EMBEDDED_DATASETS
+
+TRAIN_PROBE = probe_name(train_and_predict)
+
+
+def score_predictions(run: TrainingRun, predictions, y_test: np.ndarray) -> tuple[float, str, float | None]:
+    """Returns (points, output, accuracy) for the predictions a training run returned."""
+    try:
+        labels = checks.array(predictions, "the predicted labels", shape=y_test.shape, kind="iu")
+    except AssertionError as exc:
+        return 0.0, str(exc), None
+    accuracy = float(np.mean(labels == y_test))
+    points = run.points_for(accuracy)
+    output = f"test accuracy {accuracy:.4f}"
+    if run.points:
+        output += f"\nfull points at {run.full:.3f} or more, none at {run.zero:.3f} or less"
+    return points, output, accuracy
+
+
+def _training_config(run: TrainingRun, experiment: Path | None, device: str) -> tuple[dict, bool]:
+    """Returns (checked config, whether it came from the submission)."""
+    from_student = run.from_submission and experiment is not None
+    config = load_config(experiment if from_student else run.config, {"device": device})
+    if config["data"]["name"] not in EMBEDDED_DATASETS:
+        raise ConfigError(f"data.name must be one of {', '.join(EMBEDDED_DATASETS)} for a graded run, "
+                          f"got {config['data']['name']}")
+    return config, from_student
+
+
+def run_training(rubric: Rubric, runner, limits: Limits, results: Results, experiment: Path | None, device: str,
+                 blocked: str | None) -> None:
+    """Runs and scores every graded training run of the rubric under ``limits``; entries go to ``results``.
+
+    A run that hangs or crashes costs only its own points: each run is its own
+    call, never skipped because another one failed.
+    """
+    for run in rubric.training:
+        if blocked:
+            results.add_run(run.name, 0.0, run.points, False, f"Not run: {blocked}", "not run")
+            continue
+        try:
+            config, from_student = _training_config(run, experiment, device)
+        except ConfigError as exc:
+            if not run.from_submission:
+                raise
+            results.add_run(run.name, 0.0, run.points, False, f"Your configs/experiment.yaml cannot be used: {exc}",
+                            "config rejected")
+            continue
+        X_train, y_train, X_val, y_val, X_test, y_test = datasets.load(config["data"], TRUSTED)
+        try:
+            reply = runner.run(TRAIN_PROBE, [config, X_train, y_train, X_val, y_val, X_test], {},
+                               timeout=run.time_limit_s, limits=limits, key=("training", run.name))
+        except StudentCodeError as exc:
+            results.add_run(run.name, 0.0, run.points, False, f"Training failed: {exc}", "training failed")
+            continue
+        predictions = reply.get("predictions") if isinstance(reply, dict) else None
+        points, output, accuracy = score_predictions(run, predictions, y_test)
+        if from_student:
+            output += "\n(trained with your configs/experiment.yaml)"
+        results.add_run(run.name, points, run.points, points >= run.points and accuracy is not None, output,
+                        output.splitlines()[0])
+        if run.leaderboard and accuracy is not None:
+            results.add_leaderboard(run.leaderboard, round(accuracy, 4), "desc")

@@ -1,0 +1,258 @@
+"""Isolation: what student code can see and reach, in one of three modes, chosen once per sandbox.
+
+- ``namespaces``: the fork server and its workers run inside bubblewrap, in
+  their own PID, mount, network, IPC and UTS namespaces (and a user namespace
+  when the grader is not root). They see the Python installation and the parts
+  of the grader that run probes read-only, the sandbox's own folder (the copy
+  of the submission, a home, scratch folders), a private /tmp, and nothing
+  else: no tests, configs, solutions, .git, results, other submissions or home
+  folders; no network. When the grader is root, workers also drop to the
+  unprivileged sandbox user. Every process dies with the namespace.
+- ``user``: where namespaces are refused, as root: workers run as the sandbox
+  user; every path it must not read loses its permissions for other users,
+  and every process of that user is killed when a worker is replaced and when
+  the sandbox closes.
+- ``none``: only when asked for (trusted code): workers run as the grader's
+  own user, with resource limits only.
+
+``auto`` takes the first mode of ``namespaces`` and ``user`` that works here,
+and refuses (``SandboxError``, saying what to install) when neither does.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import pwd
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import sysconfig
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.contract import PACKAGES, REPO
+from grader.sandbox.errors import SandboxError
+
+DEFAULT_USER = "grader-sandbox"
+NAMESPACES, USER, NONE = "namespaces", "user", "none"
+MODES = ("auto", NAMESPACES, USER, NONE)
+WORKER_CODE = ("testkit", "training", "sandbox")
+"""The folders of grader/ a worker runs (beside its top-level modules); grading/ and authoring/ stay out of reach."""
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+INSTALL_HINT = ("install bubblewrap (Debian and Ubuntu: apt-get install bubblewrap) on a kernel that allows "
+                "namespaces, or grade as root with a Python installation every user can read")
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """The mode a sandbox runs in, and the user its workers drop to (root only)."""
+
+    mode: str
+    user: pwd.struct_passwd | None = None
+
+    def describe(self) -> str:
+        """Returns the mode and what it hides, in one line for the staff."""
+        who = f"workers run as {self.user.pw_name}" if self.user else "workers run as the grader's user"
+        if self.mode == NAMESPACES:
+            return (f"namespaces (bubblewrap: own PID, mount and network namespaces; {who}; "
+                    "student code sees only Python, the probes and its own copy)")
+        if self.mode == USER:
+            return f"user ({who}; tests, configs, solutions and .git closed to other users)"
+        return "none (trusted code only: student code could read the tests and outlive the grade)"
+
+
+def choose(requested: str = "auto", user_name: str = DEFAULT_USER) -> Isolation:
+    """Returns the isolation for ``requested`` (one of MODES); raises SandboxError when it cannot be had."""
+    if requested not in MODES:
+        raise SandboxError(f"unknown isolation {requested!r}; one of {', '.join(MODES)}")
+    if requested == NONE:
+        return Isolation(NONE)
+    if requested in ("auto", NAMESPACES):
+        problem = namespaces_problem()
+        if problem is None:
+            return Isolation(NAMESPACES, sandbox_user(user_name) if os.geteuid() == 0 else None)
+        if requested == NAMESPACES:
+            raise SandboxError(f"cannot isolate with namespaces: {problem}")
+    else:
+        problem = None
+    if os.geteuid() != 0:
+        raise SandboxError(f"cannot isolate student code: {problem}; and user isolation needs root. To isolate, "
+                           f"{INSTALL_HINT}. To run trusted code anyway, pass --no-isolation.")
+    blocked = unreachable_for_others(python_paths())
+    if blocked is not None:
+        raise SandboxError(f"cannot isolate student code: {problem or 'namespaces were not asked for'}; and other "
+                           f"users cannot enter {blocked} on the way to Python, so the sandbox user could not run it. "
+                           f"To isolate, {INSTALL_HINT}. To run trusted code anyway, pass --no-isolation.")
+    return Isolation(USER, sandbox_user(user_name))
+
+
+@functools.lru_cache(maxsize=None)
+def namespaces_problem() -> str | None:
+    """Returns why bubblewrap cannot make namespaces here, or None when it can (tried once per process)."""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return "bubblewrap (bwrap) is not installed"
+    trial = bwrap_command(python_paths(), [], [sys.executable, "-c", "pass"])
+    try:
+        done = subprocess.run(trial, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bubblewrap did not run ({exc})"
+    if done.returncode != 0:
+        return f"bubblewrap cannot create namespaces here ({done.stderr.strip()[:200]})"
+    return None
+
+
+def python_paths() -> list[Path]:
+    """Returns the folders of the Python installation this process runs: interpreter, standard library, packages."""
+    paths = {Path(sys.prefix), Path(sys.base_prefix), Path(os.path.realpath(sys.executable)).parent.parent,
+             Path(sysconfig.get_paths()["stdlib"])}
+    paths.update(Path(p) for p in sys.path if p and "-packages" in p and Path(p).is_dir())
+    paths = {q for p in paths if p.exists() for q in (p, Path(os.path.realpath(p)))}
+    return sorted(p for p in paths if not any(other in p.parents for other in paths))
+
+
+def worker_code() -> list[Path]:
+    """Returns the parts of the grader a worker runs: the top-level modules and the folders of WORKER_CODE."""
+    grader = REPO / "grader"
+    return sorted([*grader.glob("*.py"), *(grader / name for name in WORKER_CODE)])
+
+
+def bwrap_command(readable: list[Path], writable: list[Path], command: list[str], devices: tuple = ()) -> list[str]:
+    """Returns the bubblewrap command that runs ``command`` seeing only the system, ``readable`` (read-only) and
+    ``writable``, each at its own path; no network; a new session; it dies with the grader."""
+    cmd = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+           "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    if os.geteuid() != 0:
+        cmd.insert(1, "--unshare-user")
+    for path in SYSTEM:
+        if os.path.islink(path):
+            cmd += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            cmd += ["--ro-bind", path, path]
+    readable = [p for p in readable if not any(Path(s) == p or Path(s) in p.parents for s in SYSTEM)]
+    made: set[Path] = set()
+    for path in [*readable, *writable]:  # the folders on the way, which other users must be able to enter
+        for parent in reversed(path.parents):
+            if parent != Path("/") and parent not in made and not any(parent == Path(s) for s in SYSTEM):
+                cmd += ["--perms", "0755", "--dir", str(parent)]
+                made.add(parent)
+    for path in readable:
+        cmd += ["--ro-bind", str(path), str(path)]
+    for path in writable:
+        cmd += ["--bind", str(path), str(path)]
+    for device in devices:
+        cmd += ["--dev-bind", str(device), str(device)]
+    return cmd + ["--chdir", "/", "--"] + command
+
+
+def gpu_devices() -> tuple[Path, ...]:
+    """Returns the NVIDIA device files, which a worker training on CUDA needs."""
+    return tuple(sorted(Path("/dev").glob("nvidia*")))
+
+
+def sandbox_user(name: str = DEFAULT_USER) -> pwd.struct_passwd:
+    """Returns the unprivileged user that runs workers, creating it as a system user if missing (root only)."""
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        pass
+    subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
+                    "--shell", "/usr/sbin/nologin", name], capture_output=True, text=True)
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        raise SandboxError(f"cannot create the sandbox user {name!r} (useradd failed); create it with "
+                           f"`useradd --system {name}`") from None
+
+
+def private_paths(*extra: Path) -> list[Path]:
+    """Returns what the sandbox user must not read in user mode: everything in the repository but the Python
+    environment and the worker's part of the grader (tests, configs, solutions, .git, ...), and ``extra``."""
+    keep = {REPO / "grader", *(p for p in python_paths() if REPO in p.parents or p == REPO)}
+    keep_top = {REPO / p.relative_to(REPO).parts[0] for p in keep}
+    closed = [p for p in REPO.iterdir() if p not in keep_top]
+    closed += [p for p in (REPO / "grader").iterdir() if p.is_dir() and p.name not in (*WORKER_CODE, "__pycache__")]
+    return closed + [Path(p) for p in extra]
+
+
+def unreachable_for_others(paths: list[Path]) -> Path | None:
+    """Returns the first directory on the way to ``paths`` that other users cannot enter, or None."""
+    for path in paths:
+        path = Path(os.path.realpath(path))
+        for directory in [*reversed(path.parents), path] if path.is_dir() else reversed(path.parents):
+            if not directory.stat().st_mode & stat.S_IXOTH:
+                return directory
+    return None
+
+
+def make_private(path: Path) -> int | None:
+    """Removes every permission of other users from ``path`` (a file or folder); returns the mode it had, if changed."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return None
+    if mode & 0o007 and not stat.S_ISLNK(mode):
+        path.chmod(stat.S_IMODE(mode) & ~0o007)
+        return stat.S_IMODE(mode)
+    return None
+
+
+def processes_of(uid: int) -> list[int]:
+    """Returns the pids of the processes that user ``uid`` runs now (as this process's /proc shows them)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def threads_of(uid: int) -> int:
+    """Returns how many threads (what RLIMIT_NPROC counts) the user ``uid`` runs now."""
+    total = 0
+    for pid in processes_of(uid):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total += int(next((line.split()[1] for line in status.splitlines() if line.startswith("Threads:")), "1"))
+    return total
+
+
+def kill_all(pids_now, rounds: int = 50) -> None:
+    """Sends SIGKILL to every pid that ``pids_now()`` returns, again and again until it returns none."""
+    for _ in range(rounds):
+        pids = pids_now()
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.01)
+
+
+def copy_implementation(root: Path, dest: Path) -> None:
+    """Copies the course packages of implementation ``root`` to ``dest`` (regular files only)."""
+    dest.mkdir(parents=True)
+    for pkg in PACKAGES:
+        if (root / pkg).is_dir() and not (root / pkg).is_symlink():
+            shutil.copytree(root / pkg, dest / pkg, symlinks=True,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+
+
+def open_up(tree: Path) -> None:
+    """Lets other users read ``tree``: folders 755, files 644."""
+    for dirpath, dirnames, filenames in os.walk(tree):
+        os.chmod(dirpath, 0o755)
+        for name in filenames:
+            p = os.path.join(dirpath, name)
+            if not os.path.islink(p):
+                os.chmod(p, 0o644)

@@ -1,0 +1,68 @@
+"""Probes for losses and gradient checking: numeric gradients of a loss, torch losses, utils.gradcheck."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+from grader.testkit.probes.generic import centered_difference, target
+
+
+def loss_numeric_gradient(name: str, args: list, wrt: int = 0, h: float = 1e-5) -> np.ndarray:
+    """Returns the centered-difference gradient of the loss ``name(*args)[0]`` with respect to ``args[wrt]``."""
+    fn = target(name)
+    args = list(args)
+    x = np.array(args[wrt], dtype=np.float64)
+    args[wrt] = x
+    return centered_difference(lambda: fn(*args)[0], x, h)
+
+
+def torch_loss(name: str, inputs: list, grad_of: list[int] | None = None) -> dict:
+    """Calls the torch loss ``name`` on tensors made from ``inputs`` and back-propagates from it.
+
+    Returns ``{"loss", "shape", "grads"}``: the value, its shape as a list (a
+    scalar has ``[]``), and the gradient with respect to each input listed in
+    ``grad_of`` (default: the first), None where autograd gave none.
+    """
+    grad_of = [0] if grad_of is None else grad_of
+    tensors = [torch.tensor(a, requires_grad=k in grad_of) for k, a in enumerate(inputs)]
+    loss = target(name)(*tensors)
+    loss.sum().backward()
+    return {"loss": loss, "shape": list(loss.shape), "grads": [tensors[k].grad for k in grad_of]}
+
+
+def _sum_of_cubes(x: np.ndarray) -> float:
+    return float(np.sum(x ** 3))
+
+
+def _sum_of_exp10(x: np.ndarray) -> float:
+    return float(np.sum(np.exp(10.0 * x)))
+
+
+def _square(x: np.ndarray) -> np.ndarray:
+    return x ** 2
+
+
+def _flat_view(x: np.ndarray) -> np.ndarray:
+    return x.reshape(-1)
+
+
+FUNCTIONS = {"sum_of_cubes": _sum_of_cubes, "sum_of_exp10": _sum_of_exp10, "square": _square,
+             "flat_view": _flat_view}
+
+
+def numerical_gradient_of(function: str, x: np.ndarray, df: np.ndarray | None = None,
+                          h: float | None = None) -> dict[str, Any]:
+    """Runs ``utils.gradcheck.numerical_gradient`` on one of ``FUNCTIONS`` at ``x``.
+
+    ``df`` and ``h`` are passed only when given. Returns ``{"grad", "x_after"}``:
+    the result and ``x`` after the call.
+    """
+    kwargs: dict[str, Any] = {}
+    if df is not None:
+        kwargs["df"] = df
+    if h is not None:
+        kwargs["h"] = h
+    grad = target("utils.gradcheck:numerical_gradient")(FUNCTIONS[function], x, **kwargs)
+    return {"grad": grad, "x_after": x}

@@ -1,0 +1,50 @@
+"""Probes for the torch layers that need more than one forward pass or a module built by the grader."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from grader.testkit.probes.generic import target
+from grader.testkit.probes.torch_modules import build, load_state
+
+
+def train_then_eval(name: str, batches: list, eval_x: np.ndarray, args: list | None = None,
+                    kwargs: dict | None = None, state: dict | None = None, seed: int = 0) -> dict:
+    """Builds module ``name``, runs it in train mode on each batch in turn, then in eval mode on ``eval_x``.
+
+    Returns ``{"train_outs", "buffers_after_train", "eval_out", "buffers_after_eval"}``:
+    the output of every training batch, the buffers by name after training, the
+    eval-mode output and the buffers by name after the eval pass.
+    """
+    module = build(name, args, kwargs, seed)
+    load_state(module, state)
+    module.train()
+    with torch.no_grad():
+        train_outs = [module(torch.tensor(x)) for x in batches]
+        after_train = {k: b.clone() for k, b in module.named_buffers()}
+        module.eval()
+        eval_out = module(torch.tensor(eval_x))
+    return {"train_outs": train_outs, "buffers_after_train": after_train, "eval_out": eval_out,
+            "buffers_after_eval": dict(module.named_buffers())}
+
+
+def state_dict_shapes(name: str, args: list | None = None, kwargs: dict | None = None) -> dict:
+    """Returns the shape of every entry of module ``name``'s state_dict, by key."""
+    return {k: list(v.shape) for k, v in build(name, args, kwargs).state_dict().items()}
+
+
+def residual_around_linear(name: str, x: np.ndarray, weight: np.ndarray, bias: np.ndarray,
+                           dout: np.ndarray) -> dict:
+    """Wraps an nn.Linear holding ``weight`` (out, in) and ``bias`` in module ``name`` (``Residual``).
+
+    Runs it on ``x`` and back with ``dout``; returns ``{"out", "dx"}``.
+    """
+    linear = torch.nn.Linear(weight.shape[1], weight.shape[0], dtype=torch.float64)
+    with torch.no_grad():
+        linear.weight.copy_(torch.tensor(weight))
+        linear.bias.copy_(torch.tensor(bias))
+    module = target(name)(linear)
+    xt = torch.tensor(x, requires_grad=True)
+    out = module(xt)
+    out.backward(torch.tensor(dout))
+    return {"out": out, "dx": xt.grad}

@@ -1,0 +1,72 @@
+"""Probes for torch modules of the implementation: build one, run it forward and backward."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+from grader.testkit.probes.generic import target
+
+
+def build(name: str, args: list | None = None, kwargs: dict | None = None, seed: int = 0) -> torch.nn.Module:
+    """Returns ``name(*args, **kwargs)`` constructed after ``torch.manual_seed(seed)``."""
+    torch.manual_seed(seed)
+    return target(name)(*(args or []), **(kwargs or {}))
+
+
+def load_state(module: torch.nn.Module, state: dict[str, np.ndarray] | None) -> None:
+    """Copies arrays into the module's parameters and buffers of the same names."""
+    if not state:
+        return
+    own = dict(module.named_parameters()) | dict(module.named_buffers())
+    with torch.no_grad():
+        for key, value in state.items():
+            own[key].copy_(torch.as_tensor(value, dtype=own[key].dtype))
+
+
+def forward_backward(name: str, x: np.ndarray, dout: np.ndarray | None = None, args: list | None = None,
+                     kwargs: dict | None = None, state: dict | None = None, train: bool = True,
+                     seed: int = 0, steps: int = 1) -> dict:
+    """Builds module ``name``, runs ``steps`` forward passes on ``x`` (and backward with ``dout``).
+
+    Returns ``{"out", "dx", "grads", "params", "buffers"}``: the last output, the
+    gradient of ``sum(dout * out)`` with respect to ``x`` (None without ``dout``),
+    the parameter gradients and the parameters and buffers after the passes, by name.
+    """
+    module = build(name, args, kwargs, seed)
+    load_state(module, state)
+    module.train(train)
+    xt = torch.tensor(x)
+    out = None
+    for _ in range(steps):
+        xt = torch.tensor(x, requires_grad=dout is not None)
+        out = module(xt)
+    dx = None
+    if dout is not None:
+        out.backward(torch.tensor(dout, dtype=out.dtype))
+        dx = xt.grad
+    return {
+        "out": out,
+        "dx": dx,
+        "grads": {k: p.grad for k, p in module.named_parameters() if p.grad is not None},
+        "params": dict(module.named_parameters()),
+        "buffers": dict(module.named_buffers()),
+    }
+
+
+def describe(name: str, args: list | None = None, kwargs: dict | None = None, input_shape: list | None = None,
+             seed: int = 0) -> dict[str, Any]:
+    """Returns what a model looks like: parameter shapes by name, the trainable count, and
+    the output shape for a batch of zeros of ``input_shape`` (in eval mode)."""
+    module = build(name, args, kwargs, seed)
+    info: dict[str, Any] = {
+        "param_shapes": {k: list(p.shape) for k, p in module.named_parameters()},
+        "trainable": sum(p.numel() for p in module.parameters() if p.requires_grad),
+        "modules": [type(m).__name__ for m in module.modules()],
+    }
+    if input_shape is not None:
+        module.eval()
+        with torch.no_grad():
+            info["output_shape"] = list(module(torch.zeros(*input_shape)).shape)
+    return info

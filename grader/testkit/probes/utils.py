@@ -1,0 +1,89 @@
+"""Probes for utils/: errors with their messages, initializers fed a Generator, torch models, plots."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from grader.testkit.probes.generic import target
+
+
+def raised_message(name: str, *args: Any, **kwargs: Any) -> dict | None:
+    """Calls ``name(*args, **kwargs)``; returns ``{"type", "message"}`` of the exception it raised, or None."""
+    try:
+        target(name)(*args, **kwargs)
+    except Exception as exc:  # the test decides which class and message were expected
+        return {"type": type(exc).__name__, "message": str(exc)}
+    return None
+
+
+def draws_from_generator(name: str, args: list, seed: int, calls: int = 1) -> list:
+    """Returns the results of ``calls`` calls ``name(*args, rng=gen)`` sharing one Generator seeded with ``seed``."""
+    rng = np.random.default_rng(seed)
+    fn = target(name)
+    return [fn(*args, rng=rng) for _ in range(calls)]
+
+
+def _model(frozen: list[int], tied: bool) -> nn.Module:
+    """Returns Sequential(Linear(5, 7), BatchNorm1d(7), Linear(7, 7), Conv1d(7, 3, 3), Linear(3, 2)).
+
+    With ``tied`` the last layer is the first one again (shared parameters);
+    the parameters of the layers at the indices ``frozen`` do not require grad.
+    """
+    first = nn.Linear(5, 7)
+    layers = [first, nn.BatchNorm1d(7), nn.Linear(7, 7), nn.Conv1d(7, 3, 3), first if tied else nn.Linear(3, 2)]
+    for k in frozen:
+        for p in layers[k].parameters():
+            p.requires_grad_(False)
+    return nn.Sequential(*layers)
+
+
+def count_parameters(frozen: list[int], tied: bool = False) -> Any:
+    """Returns utils.metrics.count_parameters of the model of ``_model(frozen, tied)``."""
+    return target("utils.metrics:count_parameters")(_model(frozen, tied))
+
+
+def init_module(scheme: str, seed: int | None = None, global_seed: int = 0, with_bias: bool = True) -> dict:
+    """Returns the parameters of a small model before and after ``utils.init:init_module_(model, scheme, seed)``.
+
+    The model: Linear(64, 256), a nested Sequential(Conv1d(32, 128, 5),
+    BatchNorm1d(8)), Conv2d(16, 64, 3). The global torch RNG is seeded with
+    ``global_seed`` just before the call. Returns ``{"before", "params",
+    "requires_grad", "same_tensors", "returned_model"}``: the parameters before
+    and after the call by name, whether each still requires grad, whether every
+    parameter is still the tensor it was, and whether the call returned the model.
+    """
+    torch.manual_seed(1234)
+    model = nn.Sequential(
+        nn.Linear(64, 256, bias=with_bias),
+        nn.Sequential(nn.Conv1d(32, 128, 5, bias=with_bias), nn.BatchNorm1d(8)),
+        nn.Conv2d(16, 64, 3, bias=with_bias),
+    )
+    with torch.no_grad():
+        model[1][1].weight.uniform_(0.5, 1.5)
+        model[1][1].bias.uniform_(-1.0, 1.0)
+    before = dict(model.named_parameters())
+    snapshot = {k: p.detach().clone() for k, p in before.items()}
+    torch.manual_seed(global_seed)
+    returned = target("utils.init:init_module_")(model, scheme, seed)
+    after = dict(model.named_parameters())
+    return {
+        "before": snapshot,
+        "params": {k: p.detach().clone() for k, p in after.items()},
+        "requires_grad": {k: p.requires_grad for k, p in after.items()},
+        "same_tensors": after.keys() == before.keys() and all(after[k] is before[k] for k in after),
+        "returned_model": returned is model,
+    }
+
+
+def plot_curves(history: dict, path: str, title: str | None = None, as_object: bool = False) -> Any:
+    """Returns, as a string, what ``utils.plot:plot_curves(history, path, title)`` returned.
+
+    ``history`` goes in as the dict it is or, with ``as_object``, as an object with the same attributes.
+    """
+    hist = SimpleNamespace(**history) if as_object else history
+    out = target("utils.plot:plot_curves")(hist, path, title)
+    return None if out is None else str(out)
