@@ -18,12 +18,12 @@ Gradescope get beside the code are templates in ``templates/``.
 from __future__ import annotations
 
 import argparse
-import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
-from grader.authoring.single_source import build_student, generate, is_marker, parse_blocks
+from grader.authoring.leaks import leaks, solution_blocks
+from grader.authoring.single_source import build_student, generate
 from grader.contract import REPO, REQUIRED_LIST
+from grader.grading.secret import secret_text
 from grader.submission.files import required_files
 from grader.submission.package import shown, write_zip
 
@@ -35,61 +35,12 @@ AUTOGRADER_TEMPLATES = {"setup.sh": "setup.sh", "run_autograder": "run_autograde
 STAGES = {"handout": ("testkit", "training", "submission"),
           "autograder": ("testkit", "training", "submission", "grading", "sandbox")}
 """The folders of ``grader/`` each zip takes beside its top-level modules: never ``authoring/``."""
-MIN_BLOCK_CHARS = 32
+SECRET = "configs/grading.secret"
+"""Where the autograder keeps the grading secret (see ``grader.grading.secret``); never in the handout."""
 
 
 class BuildError(RuntimeError):
     """An artifact cannot be built; the message says what is wrong and what to do."""
-
-
-@dataclass(frozen=True)
-class Block:
-    """The code of one solution block, as ``normalized_lines`` gives it, joined by newlines."""
-
-    path: str
-    line: int
-    code: str
-
-
-def normalized_lines(text: str) -> list[str]:
-    """Returns the code lines of ``text`` with all whitespace removed; blank and comment lines dropped."""
-    lines = ("".join(line.split()) for line in text.splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
-
-
-def solution_blocks(solutions: Path = REPO / "solutions", min_chars: int = MIN_BLOCK_CHARS) -> list[Block]:
-    """Returns every solution block of ``solutions`` whose code has at least ``min_chars`` characters.
-
-    Shorter blocks (``return x + self.f(x)``, ``for p in self.params: p.grad =
-    None``) are the one-line formulas that SPEC and the docstrings state
-    themselves, so finding their text elsewhere proves nothing.
-    """
-    blocks = []
-    for path in sorted(Path(solutions).rglob("*.py")):
-        if "__pycache__" in path.parts:
-            continue
-        rel = f"solutions/{path.relative_to(solutions).as_posix()}"
-        for block in parse_blocks(path.read_text(encoding="utf-8"), rel):
-            code = "\n".join(normalized_lines("\n".join(block.body)))
-            if len(code) >= min_chars:
-                blocks.append(Block(rel, block.begin, code))
-    return blocks
-
-
-def leaks(zip_path: Path, blocks: list[Block]) -> list[str]:
-    """Returns one line per file of the zip that holds a solution block's code or a solution marker."""
-    found = []
-    with zipfile.ZipFile(zip_path) as archive:
-        for name in archive.namelist():
-            if name.endswith("/"):
-                continue
-            text = archive.read(name).decode("utf-8", errors="replace")
-            haystack = "\n" + "\n".join(normalized_lines(text)) + "\n"
-            found += [f"{name}: holds the code of the solution block at {b.path}:{b.line}"
-                      for b in blocks if "\n" + b.code + "\n" in haystack]
-            found += [f"{name}:{n}: solution marker {line.strip()!r}"
-                      for n, line in enumerate(text.splitlines(), start=1) if is_marker(line)]
-    return found
 
 
 def _shipped(rel: str, kind: str) -> bool:
@@ -143,7 +94,7 @@ def build_handout(repo: Path = REPO, out: Path | None = None, check: bool = True
 
 def build_autograder(repo: Path = REPO, out: Path | None = None, check: bool = True) -> Path:
     """Returns the path of the Gradescope autograder zip built from ``repo`` (``check`` as for the handout)."""
-    entries = {**_common(repo, "autograder"),
+    entries = {**_common(repo, "autograder"), SECRET: (secret_text() + "\n").encode(),
                **{rel: path.read_bytes() for rel, path in _tree(repo, "tests/hidden", "autograder").items()},
                **_templates("autograder", AUTOGRADER_TEMPLATES)}
     out = Path(out or repo / "dist" / "autograder.zip")

@@ -82,6 +82,7 @@ class GradingSession:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        self.runner.scope = item.nodeid  # time-outs count per test
         reasons = [reason for pattern, reason in self.blocked.items() if fnmatch(item.path.name, pattern)]
         if reasons:
             raise Blocked("\n".join(reasons))

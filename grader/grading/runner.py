@@ -8,8 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox import Limits, Sandbox
+from grader.sandbox import CallTimeout, Limits, Sandbox
 from grader.testkit.harness import EXECUTOR, describe_call
+
+RETRY_TIMEOUT_S = 3.0
 
 
 class SandboxRunner:
@@ -23,18 +25,29 @@ class SandboxRunner:
     def __init__(self, root: Path, **options: Any):
         self.root = Path(root)
         self.sandbox = Sandbox(self.root, EXECUTOR, **options)
+        self.scope: str | None = None
+        self.hung: set = set()
 
     def run(self, name: str, args: list, kwargs: dict, timeout: float | None = None, limits: Limits | None = None,
             key: Any = None) -> Any:
         """Returns the plain-data result of probe ``name``.
 
-        A call that timed out is not repeated with the same ``key`` (default:
-        the probe and its leading names); ``limits`` replaces the sandbox's
-        resource limits for this call.
+        A call that timed out is not repeated in the same ``scope`` (the test
+        that runs, set by the grading plugin) with the same ``key`` (default:
+        the probe and its leading names): a fault costs only its own test. A
+        call whose key timed out in an earlier test gets ``RETRY_TIMEOUT_S`` at
+        most, so that a hang repeated by many tests cannot spend the budget.
+        ``limits`` replaces the sandbox's resource limits for this call.
         """
         key = key if key is not None else (name, *[a for a in args[:2] if isinstance(a, str)])
-        return self.sandbox.call(name, args, kwargs, timeout=timeout, what=describe_call(name, args), key=key,
-                                 limits=limits)
+        if key in self.hung:
+            timeout = min(timeout or self.sandbox.limits.call_timeout_s, RETRY_TIMEOUT_S)
+        try:
+            return self.sandbox.call(name, args, kwargs, timeout=timeout, what=describe_call(name, args),
+                                     key=(self.scope, key), limits=limits)
+        except CallTimeout:
+            self.hung.add(key)
+            raise
 
     def describe(self) -> str:
         """Returns the isolation the sandbox uses, in one line for the staff."""

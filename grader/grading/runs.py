@@ -11,15 +11,15 @@ from pathlib import Path
 
 import numpy as np
 
-from grader.grading.datasets import TRUSTED
+from grader.grading.datasets import graded_split
+from grader.grading.messages import failure_message
 from grader.grading.results import Results
 from grader.grading.rubric import Rubric, TrainingRun
 from grader.sandbox import Limits, StudentCodeError
 from grader.testkit import checks
 from grader.testkit.harness import probe_name
 from grader.testkit.probes.training import train_and_predict
-from grader.training import datasets
-from grader.training.config import ConfigError, load_config
+from grader.training.config import ConfigError, load_config, validate
 from grader.training.registry import EMBEDDED_DATASETS
 
 TRAIN_PROBE = probe_name(train_and_predict)
@@ -40,13 +40,20 @@ def score_predictions(run: TrainingRun, predictions, y_test: np.ndarray) -> tupl
 
 
 def _training_config(run: TrainingRun, experiment: Path | None, device: str) -> tuple[dict, bool]:
-    """Returns (checked config, whether it came from the submission)."""
-    from_student = run.from_submission and experiment is not None
-    config = load_config(experiment if from_student else run.config, {"device": device})
-    if config["data"]["name"] not in EMBEDDED_DATASETS:
-        raise ConfigError(f"data.name must be one of {', '.join(EMBEDDED_DATASETS)} for a graded run, "
-                          f"got {config['data']['name']}")
-    return config, from_student
+    """Returns (checked config, whether it came from the submission).
+
+    A config from the submission chooses the model, optimizer, training and
+    seed, and whether to normalize; the data and its split are the rubric's.
+    """
+    rubric_config = load_config(run.config, {"device": device})
+    if rubric_config["data"]["name"] not in EMBEDDED_DATASETS:
+        raise ConfigError(f"{run.config}: data.name must be one of {', '.join(EMBEDDED_DATASETS)} for a graded run, "
+                          f"got {rubric_config['data']['name']}")
+    if not (run.from_submission and experiment is not None):
+        return rubric_config, False
+    config = load_config(experiment, {"device": device})
+    config["data"] = {**rubric_config["data"], "normalize": config["data"]["normalize"]}
+    return validate(config), True
 
 
 def run_training(rubric: Rubric, runner, limits: Limits, results: Results, experiment: Path | None, device: str,
@@ -68,17 +75,19 @@ def run_training(rubric: Rubric, runner, limits: Limits, results: Results, exper
             results.add_run(run.name, 0.0, run.points, False, f"Your configs/experiment.yaml cannot be used: {exc}",
                             "config rejected")
             continue
-        X_train, y_train, X_val, y_val, X_test, y_test = datasets.load(config["data"], TRUSTED)
+        X_train, y_train, X_val, y_val, X_test, y_test = graded_split(config["data"], run.name)
         try:
             reply = runner.run(TRAIN_PROBE, [config, X_train, y_train, X_val, y_val, X_test], {},
                                timeout=run.time_limit_s, limits=limits, key=("training", run.name))
-        except StudentCodeError as exc:
-            results.add_run(run.name, 0.0, run.points, False, f"Training failed: {exc}", "training failed")
+        except StudentCodeError as exc:  # the message is not the student's text: the test inputs stay here
+            results.add_run(run.name, 0.0, run.points, False, f"Training failed: {failure_message(exc, False)}",
+                            "training failed")
             continue
         predictions = reply.get("predictions") if isinstance(reply, dict) else None
         points, output, accuracy = score_predictions(run, predictions, y_test)
         if from_student:
-            output += "\n(trained with your configs/experiment.yaml)"
+            output += ("\n(trained with your configs/experiment.yaml, on the rubric's data: "
+                       f"{config['data']['name']}, the same split for everyone)")
         results.add_run(run.name, points, run.points, points >= run.points and accuracy is not None, output,
                         output.splitlines()[0])
         if run.leaderboard and accuracy is not None:

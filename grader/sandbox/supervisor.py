@@ -340,7 +340,7 @@ class Sandbox:
         what = what or name
         key = name if key is None else key
         if key in self.timed_out:
-            raise CallTimeout(f"{what} timed out after {self.timed_out[key]:g} s earlier in this run; "
+            raise CallTimeout(f"{what} timed out after {self.timed_out[key]:g} s earlier; "
                               "it was not called again")
         limit = timeout if timeout is not None else self.limits.call_timeout_s
         if self.budget_left() <= 0:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from grader.contract import EXPERIMENT
 from grader.submission.files import python_files
-from grader.submission.policy import Policy, check_source, load_policy
+from grader.submission.policy import Policy, check_files, load_policy
 
 MISSING, SYNTAX, POLICY, CONFIG = "missing", "syntax", "policy", "config"
 
@@ -42,6 +42,7 @@ def check(root: Path, required: list[str], policy: Policy | None = None,
     found = [Finding(MISSING, rel, "missing; every file of the handout's student/ is graded "
                                    "(restore it from the handout if you deleted it)")
              for rel in required if not (root / rel).is_file()]
+    sources: dict[str, bytes] = {}
     for path in python_files(root):
         rel = path.relative_to(root).as_posix()
         source = path.read_bytes()
@@ -54,8 +55,12 @@ def check(root: Path, required: list[str], policy: Policy | None = None,
         except ValueError as exc:
             found.append(Finding(SYNTAX, rel, f"cannot be read as Python source ({exc})"))
             continue
-        for v in check_source(source.decode("utf-8", errors="replace"), rel, policy):
-            found.append(Finding(POLICY, rel, f"{v.name} is not allowed here: {v.reason}", v.line))
+        except (MemoryError, RecursionError):
+            found.append(Finding(SYNTAX, rel, "is nested too deeply to compile; split its expressions up"))
+            continue
+        sources[rel] = source
+    # a file's rule also applies to the student code it calls in other files (reported against that file)
+    found += [Finding(POLICY, v.path, v.message, v.line) for v in check_files(sources, policy)]
     if experiment is not None:
         from grader.training.config import ConfigError, load_config
         try:

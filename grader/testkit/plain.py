@@ -6,18 +6,26 @@ numpy scalars are converted on the way; anything else is refused, so a probe
 cannot smuggle objects (or code) into the process that scores.
 
 ``encode``/``decode`` turn plain data into bytes and back with JSON and the
-``.npy`` format read with ``allow_pickle=False``: never pickle.
+``.npy`` format: never pickle. ``decode`` reads what the student's process
+sent, so it bounds its work before allocating: an array's header is read first,
+and an array whose shape and dtype ask for more bytes than it holds (or than
+``MAX_ARRAY_BYTES``), or whose dtype is not a plain number, is refused; so is
+data nested deeper than ``MAX_DEPTH``.
 """
 from __future__ import annotations
 
 import base64
 import io
 import json
+import math
 from typing import Any
 
 import numpy as np
 
 ARRAY_KEY = "__ndarray__"
+MAX_ARRAY_BYTES = 64 << 20  # far above any array a test or a graded run exchanges (a few MB at most)
+MAX_DEPTH = 64              # results nest a few levels (a dict of lists of arrays)
+_MAX_HEADER = 10_000        # numpy's own default for .npy headers
 _ALLOWED_KINDS = "biufc"
 
 
@@ -68,16 +76,72 @@ def encode(value: Any) -> bytes:
     return json.dumps(to_plain(value), default=_default, allow_nan=True).encode("utf-8")
 
 
+def load_array(raw: bytes, max_bytes: int = MAX_ARRAY_BYTES) -> np.ndarray:
+    """Returns the array in ``.npy`` bytes ``raw``, checked from its header before anything is allocated.
+
+    Raises PlainDataError for a dtype that is not a plain number (object,
+    structured, strings), or a shape that asks for more bytes than ``raw``
+    holds after the header or than ``max_bytes``.
+    """
+    stream = io.BytesIO(raw)
+    try:
+        version = np.lib.format.read_magic(stream)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream, max_header_size=_MAX_HEADER)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream, max_header_size=_MAX_HEADER)
+        else:
+            raise ValueError(f".npy version {version} is not read here")
+    except (ValueError, TypeError, SyntaxError, OverflowError, RecursionError) as exc:
+        raise PlainDataError(f"an array is not valid .npy data ({exc})") from None
+    if dtype.kind not in _ALLOWED_KINDS or dtype.fields is not None or dtype.subdtype is not None:
+        raise PlainDataError(f"an array has dtype {dtype}; expected numbers")
+    if any(n < 0 for n in shape):
+        raise PlainDataError(f"an array declares the impossible shape {shape}")
+    count = math.prod(shape)
+    need, held = count * dtype.itemsize, len(raw) - stream.tell()
+    if need > max_bytes:
+        raise PlainDataError(f"an array of shape {shape} and dtype {dtype} needs {need} bytes, more than the "
+                             f"{max_bytes >> 20} MB allowed; return smaller results")
+    if need != held:
+        raise PlainDataError(f"an array declares shape {shape} and dtype {dtype} ({need} bytes) but holds {held} bytes")
+    flat = np.frombuffer(raw, dtype=dtype, count=count, offset=stream.tell()) if count else np.empty(0, dtype)
+    return flat.reshape(shape, order="F" if fortran else "C").copy()
+
+
 def _decode_hook(obj: dict) -> Any:
     if set(obj) == {ARRAY_KEY}:
-        raw = base64.b64decode(obj[ARRAY_KEY].encode("ascii"), validate=True)
-        arr = np.load(io.BytesIO(raw), allow_pickle=False)
-        if arr.dtype.kind not in _ALLOWED_KINDS:
-            raise PlainDataError(f"decoded an array of dtype {arr.dtype}")
-        return arr
+        text = obj[ARRAY_KEY]
+        if not isinstance(text, str):
+            raise PlainDataError(f"an array is encoded as a {type(text).__name__}; expected base64 text")
+        try:
+            raw = base64.b64decode(text.encode("ascii"), validate=True)
+        except ValueError as exc:  # binascii.Error, and non-ASCII text
+            raise PlainDataError(f"an array is not valid base64 ({exc})") from None
+        return load_array(raw)
     return obj
 
 
+def _check_depth(value: Any) -> None:
+    """Raises PlainDataError when lists and dicts in ``value`` nest deeper than ``MAX_DEPTH``."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            if depth > MAX_DEPTH:
+                raise PlainDataError(f"the data nests more than {MAX_DEPTH} levels deep")
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((v, depth + 1) for v in children if isinstance(v, (list, dict)))
+
+
 def decode(data: bytes) -> Any:
-    """Returns the plain data encoded in ``data``; never unpickles."""
-    return json.loads(data.decode("utf-8"), object_hook=_decode_hook)
+    """Returns the plain data encoded in ``data``; never unpickles, and bounds every array before allocating it.
+
+    Raises PlainDataError (or ValueError for text that is not JSON) for data it refuses.
+    """
+    try:
+        value = json.loads(data.decode("utf-8"), object_hook=_decode_hook)
+    except RecursionError:
+        raise PlainDataError(f"the data nests more than {MAX_DEPTH} levels deep") from None
+    _check_depth(value)
+    return value

@@ -11,7 +11,11 @@ A config has five parts (``configs/experiment.yaml`` is a commented example)::
     grad_l1: false     # optional: also plot the first epoch's gradient L1 norm per parameter
 
 Input sizes and class counts come from the data, so a model section holds only
-the other constructor arguments. Every problem is reported as a ``ConfigError``
+the other constructor arguments. Every value that sets the amount of work
+(dataset size, epochs, batch size, widths, depths) has an upper bound, generous
+for the course but small enough that a submitted config cannot ask for hours of
+training or gigabytes of memory; ``train.epochs`` times the examples of the
+dataset is bounded as well (``MAX_EXAMPLE_PASSES``). Every problem is reported as a ``ConfigError``
 naming the field (``optimizer.lr must be > 0, got -0.1``) or the unknown key and
 the valid ones.
 """
@@ -26,6 +30,20 @@ from grader.yamlfile import read_yaml
 
 ACTIVATIONS = ("sigmoid", "relu", "tanh", "leaky_relu", "silu", "gaussian")
 DEVICES = ("cpu", "cuda", "auto")
+MAX_SPIRAL_POINTS_PER_CLASS = 5000  # 10 classes of 5,000: as many examples as MNIST's training set
+MAX_SPIRAL_CLASSES = 10
+MAX_EPOCHS = 200                    # the shipped configs train at most 30
+MAX_BATCH_SIZE = 4096               # a full batch of every embedded dataset
+MAX_WIDTH = 1024                    # hidden sizes; the shipped configs use at most 256
+MAX_DEPTH = 32                      # linear layers of an mlp; the study's deepest has 15
+MAX_BLOCKS = 16                     # residual blocks of 2 linear layers each; the study uses 7
+MAX_STAGES = 6                      # entries of channels: each halves the input (40 -> 1 after 6)
+MAX_CHANNELS = 256                  # the shipped configs use at most 32
+MAX_EXTRA_LAYERS = 16
+MAX_SEED = 2 ** 32 - 1              # what every random generator of numpy and torch takes
+MAX_EXAMPLE_PASSES = 5_000_000      # epochs x examples: the shipped configs need at most 54,000
+EXAMPLES = {"digits": 1797, "digits_images": 1797, "mnist1d": 5000, "mnist": 70000, "cifar10": 60000}
+"""Examples in each dataset with a fixed size (spirals: n_per_class x n_classes), an upper bound of the training set."""
 _REQUIRED = object()
 
 
@@ -60,13 +78,15 @@ def real(low: float | None = None, high: float | None = None, low_open: bool = F
     return check
 
 
-def integer(low: int = 0) -> Check:
-    """Returns a check for an integer ``>= low``."""
+def integer(low: int = 0, high: int | None = None) -> Check:
+    """Returns a check for an integer ``>= low`` (and ``<= high`` when given)."""
     def check(value: Any, where: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{where} must be an integer, got {value!r}")
         if value < low:
             raise ConfigError(f"{where} must be >= {low}, got {value}")
+        if high is not None and value > high:
+            raise ConfigError(f"{where} must be <= {high}, got {value}")
         return value
     return check
 
@@ -97,11 +117,15 @@ def text(value: Any, where: str) -> str:
     return value
 
 
-def int_list(value: Any, where: str) -> list[int]:
-    """Checks a non-empty list of positive integers (channel counts)."""
-    if not isinstance(value, list) or not value:
-        raise ConfigError(f"{where} must be a non-empty list of positive integers, got {value!r}")
-    return [integer(1)(v, f"{where}[{i}]") for i, v in enumerate(value)]
+def int_list(max_len: int, high: int) -> Check:
+    """Returns a check for a non-empty list of at most ``max_len`` integers in [1, high] (channel counts)."""
+    def check(value: Any, where: str) -> list[int]:
+        if not isinstance(value, list) or not value:
+            raise ConfigError(f"{where} must be a non-empty list of positive integers, got {value!r}")
+        if len(value) > max_len:
+            raise ConfigError(f"{where} must have at most {max_len} entries, got {len(value)}")
+        return [integer(1, high)(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    return check
 
 
 def betas(value: Any, where: str) -> list[float]:
@@ -121,23 +145,26 @@ _HELD_OUT = {"test_fraction": (real(0.0, 1.0, low_open=True), 0.2)}
 DATA_FIELDS = {
     "digits": {**_SPLIT, **_HELD_OUT},
     "digits_images": {**_SPLIT, **_HELD_OUT},
-    "spirals": {**_SPLIT, **_HELD_OUT, "n_per_class": (integer(2), 300), "n_classes": (integer(2), 3),
+    "spirals": {**_SPLIT, **_HELD_OUT, "n_per_class": (integer(2, MAX_SPIRAL_POINTS_PER_CLASS), 300),
+                "n_classes": (integer(2, MAX_SPIRAL_CLASSES), 3),
                 "noise": (real(0.0), 0.2)},
     "mnist1d": dict(_SPLIT),
     "mnist": {**_SPLIT, "root": (text, _REQUIRED)},
     "cifar10": {**_SPLIT, "root": (text, _REQUIRED)},
 }
-_CONV = {"channels": (int_list, [32, 64]), "activation": (activation, "relu"), "batchnorm": (boolean, False),
-         "dropout": (real(0.0, 1.0), 0.0), "extra_layers": (integer(0), 0), "skip_every": (integer(0), 0)}
+_CONV = {"channels": (int_list(MAX_STAGES, MAX_CHANNELS), [32, 64]), "activation": (activation, "relu"),
+         "batchnorm": (boolean, False), "dropout": (real(0.0, 1.0), 0.0),
+         "extra_layers": (integer(0, MAX_EXTRA_LAYERS), 0), "skip_every": (integer(0, MAX_EXTRA_LAYERS), 0)}
 MODEL_FIELDS = {
     "softmax_regression": {},
-    "two_layer_net": {"hidden_size": (integer(1), 128), "activation": (activation, "sigmoid"),
+    "two_layer_net": {"hidden_size": (integer(1, MAX_WIDTH), 128), "activation": (activation, "sigmoid"),
                       "weight_scale": (real(0.0, low_open=True), 1e-3)},
-    "mlp": {"hidden_features": (integer(1), 128), "depth": (integer(1), 3), "activation": (activation, "relu"),
-            "batchnorm": (boolean, False), "dropout": (real(0.0, 1.0), 0.0),
+    "mlp": {"hidden_features": (integer(1, MAX_WIDTH), 128), "depth": (integer(1, MAX_DEPTH), 3),
+            "activation": (activation, "relu"), "batchnorm": (boolean, False), "dropout": (real(0.0, 1.0), 0.0),
             "output_activation": (one_of(*ACTIVATIONS, optional=True), None)},
-    "residual_mlp": {"hidden_features": (integer(1), 128), "num_blocks": (integer(1), 2),
-                     "block_hidden": (integer(1), 128), "activation": (activation, "relu"), "norm": (boolean, False)},
+    "residual_mlp": {"hidden_features": (integer(1, MAX_WIDTH), 128), "num_blocks": (integer(1, MAX_BLOCKS), 2),
+                     "block_hidden": (integer(1, MAX_WIDTH), 128), "activation": (activation, "relu"),
+                     "norm": (boolean, False)},
     "convnet": _CONV,
     "conv1dnet": _CONV,
 }
@@ -148,8 +175,8 @@ OPTIMIZER_FIELDS = {
     "adam": {"lr": (real(0.0, low_open=True), 1e-3), "betas": (betas, [0.9, 0.999]),
              "eps": (real(0.0, low_open=True), 1e-8), "weight_decay": (real(0.0), 0.0)},
 }
-TRAIN = {"epochs": (integer(1), _REQUIRED), "batch_size": (integer(1), _REQUIRED)}
-TOP = {"seed": (integer(0), 0), "device": (one_of(*DEVICES), "auto"), "grad_l1": (boolean, False)}
+TRAIN = {"epochs": (integer(1, MAX_EPOCHS), _REQUIRED), "batch_size": (integer(1, MAX_BATCH_SIZE), _REQUIRED)}
+TOP = {"seed": (integer(0, MAX_SEED), 0), "device": (one_of(*DEVICES), "auto"), "grad_l1": (boolean, False)}
 SECTIONS = ("data", "model", "optimizer", "train")
 
 
@@ -211,7 +238,20 @@ def validate(raw: Any) -> dict:
         **{key: top[key] for key in TOP},
     }
     _check_combination(config)
+    _check_work(config)
     return config
+
+
+def _check_work(config: dict) -> None:
+    """Refuses more than ``MAX_EXAMPLE_PASSES`` examples trained on (epochs x examples of the dataset)."""
+    data, epochs = config["data"], config["train"]["epochs"]
+    if data["name"] == "spirals":
+        examples, what = data["n_per_class"] * data["n_classes"], "data.n_per_class x data.n_classes"
+    else:
+        examples, what = EXAMPLES[data["name"]], f"the examples of data.name {data['name']}"
+    if epochs * examples > MAX_EXAMPLE_PASSES:
+        raise ConfigError(f"train.epochs {epochs} x {examples:,} ({what}) is {epochs * examples:,} examples to train "
+                          f"on, more than {MAX_EXAMPLE_PASSES:,}; lower train.epochs")
 
 
 def _check_combination(config: dict) -> None:

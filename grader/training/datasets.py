@@ -15,6 +15,7 @@ alone holds the test labels. Either way the recipe is the same:
 from __future__ import annotations
 
 from types import ModuleType, SimpleNamespace
+from typing import Callable
 
 import numpy as np
 
@@ -26,19 +27,20 @@ SPLIT_SEED = 0
 Split = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def hold_out(X: np.ndarray, y: np.ndarray, test_fraction: float) -> tuple:
-    """Returns (X_rest, y_rest, X_test, y_test): one fixed shuffle, then the last ``test_fraction`` for testing."""
-    order = np.random.default_rng(SPLIT_SEED).permutation(len(X))
+def hold_out(X: np.ndarray, y: np.ndarray, test_fraction: float, seed: int = SPLIT_SEED) -> tuple:
+    """Returns (X_rest, y_rest, X_test, y_test): one shuffle (``seed``), then the last ``test_fraction`` for testing."""
+    order = np.random.default_rng(seed).permutation(len(X))
     n_test = int(round(len(X) * test_fraction))
     rest, test = order[:len(X) - n_test], order[len(X) - n_test:]
     return X[rest], y[rest], X[test], y[test]
 
 
-def load(cfg_data: dict, source: ModuleType | SimpleNamespace) -> Split:
+def load(cfg_data: dict, source: ModuleType | SimpleNamespace, held_out: Callable = hold_out) -> Split:
     """Returns (X_train, y_train, X_val, y_val, X_test, y_test) for the checked ``data`` section of a config.
 
     ``source`` provides the loaders (``utils.data`` of an implementation, or the
-    grader's own). Features keep the dataset's natural shape: digits
+    grader's own); ``held_out(X, y, test_fraction)`` separates the test set of a
+    dataset without one (the grader's graded runs pass their own). Features keep the dataset's natural shape: digits
     ``(N, 64)``, digits_images ``(N, 1, 8, 8)``, spirals ``(N, 2)``, mnist1d
     ``(N, 40)``, mnist ``(N, 1, 28, 28)``, cifar10 ``(N, 3, 32, 32)``; labels int64.
     """
@@ -49,7 +51,7 @@ def load(cfg_data: dict, source: ModuleType | SimpleNamespace) -> Split:
                                        seed=SPLIT_SEED)
         else:
             X, y = source.load_digits(flatten=name == "digits")
-        X_rest, y_rest, X_test, y_test = hold_out(np.asarray(X), np.asarray(y), cfg_data["test_fraction"])
+        X_rest, y_rest, X_test, y_test = held_out(np.asarray(X), np.asarray(y), cfg_data["test_fraction"])
     elif name == "mnist1d":
         X_rest, y_rest, X_test, y_test = source.load_mnist1d()
     elif name == "mnist":

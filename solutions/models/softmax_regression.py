@@ -25,8 +25,8 @@ class SoftmaxRegression:
         self.input_size = input_size
         self.num_classes = num_classes
         # BEGIN SOLUTION draw W1 with a Generator seeded with seed; gradients start at zero
-        rng = np.random.default_rng(seed)
-        self.weights = {"W1": 0.001 * rng.standard_normal((input_size, num_classes))}
+        draws = np.random.default_rng(seed)
+        self.weights = {"W1": 0.001 * draws.standard_normal((input_size, num_classes))}
         self.gradients = {"W1": np.zeros((input_size, num_classes))}
         # END SOLUTION
 

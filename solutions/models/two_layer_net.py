@@ -38,11 +38,11 @@ class TwoLayerNet:
         self._act_forward = getattr(activations, f"{activation}_forward")
         self._act_backward = getattr(activations, f"{activation}_backward")
         # BEGIN SOLUTION draw W1 then W2 from one Generator seeded with seed; zero biases and gradients
-        rng = np.random.default_rng(seed)
+        draws = np.random.default_rng(seed)
         self.weights = {
-            "W1": weight_scale * rng.standard_normal((input_size, hidden_size)),
+            "W1": weight_scale * draws.standard_normal((input_size, hidden_size)),
             "b1": np.zeros(hidden_size),
-            "W2": weight_scale * rng.standard_normal((hidden_size, num_classes)),
+            "W2": weight_scale * draws.standard_normal((hidden_size, num_classes)),
             "b2": np.zeros(num_classes),
         }
         self.gradients = {key: np.zeros_like(value) for key, value in self.weights.items()}

@@ -201,11 +201,11 @@ def make_spirals(n_per_class: int, n_classes: int = 3, noise: float = 0.2,
     seeds a numpy Generator; None draws fresh noise.
     """
     # BEGIN SOLUTION
-    rng = np.random.default_rng(seed)
+    draws = np.random.default_rng(seed)
     r = np.linspace(0.0, 1.0, n_per_class)
     X, y = [], []
     for k in range(n_classes):
-        t = np.linspace(4.0 * k, 4.0 * (k + 1), n_per_class) + noise * rng.standard_normal(n_per_class)
+        t = np.linspace(4.0 * k, 4.0 * (k + 1), n_per_class) + noise * draws.standard_normal(n_per_class)
         X.append(np.stack([r * np.sin(t), r * np.cos(t)], axis=1))
         y.append(np.full(n_per_class, k, dtype=np.int64))
     return np.concatenate(X), np.concatenate(y)

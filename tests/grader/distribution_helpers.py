@@ -8,7 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from grader.authoring.builds import MIN_BLOCK_CHARS, normalized_lines
+from grader.authoring.leaks import MIN_BLOCK_CHARS, normalized_lines
 
 
 def run(cmd: list[str], cwd: Path, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:

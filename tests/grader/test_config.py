@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.training.config import ConfigError, load_config, validate
+from grader.training.config import (MAX_BATCH_SIZE, MAX_EPOCHS, MAX_EXAMPLE_PASSES, MAX_WIDTH, ConfigError, load_config,
+                                    validate)
+from grader.yamlfile import read_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 TRAINING_CONFIGS = sorted(p for p in (REPO / "configs").rglob("*.yaml") if p.name not in ("policy.yaml", "rubric.yaml"))
@@ -118,6 +120,51 @@ def test_a_bad_value_is_named_by_its_field(change, message):
     assert error_of(raw) == message
 
 
+SGD = {"type": "sgd", "lr": 0.1, "learning_rate": None}
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"data": {"name": "spirals", "n_per_class": 10**9}}, "data.n_per_class must be <= 5000, got 1000000000"),
+    ({"data": {"name": "spirals", "n_classes": 10**6}}, "data.n_classes must be <= 10, got 1000000"),
+    ({"train": {"epochs": 10**7}}, "train.epochs must be <= 200, got 10000000"),
+    ({"train": {"batch_size": 10**9}}, "train.batch_size must be <= 4096, got 1000000000"),
+    ({"model": {"hidden_size": 10**6}}, "model.hidden_size must be <= 1024, got 1000000"),
+    ({"model": {"type": "mlp", "hidden_size": None, "hidden_features": 10**5}, "optimizer": SGD},
+     "model.hidden_features must be <= 1024, got 100000"),
+    ({"model": {"type": "mlp", "hidden_size": None, "depth": 10**4}, "optimizer": SGD},
+     "model.depth must be <= 32, got 10000"),
+    ({"model": {"type": "residual_mlp", "hidden_size": None, "num_blocks": 1000}, "optimizer": SGD},
+     "model.num_blocks must be <= 16, got 1000"),
+    ({"model": {"type": "residual_mlp", "hidden_size": None, "block_hidden": 10**5}, "optimizer": SGD},
+     "model.block_hidden must be <= 1024, got 100000"),
+    ({"data": {"name": "digits_images"}, "model": {"type": "convnet", "hidden_size": None, "channels": [8] * 1000},
+      "optimizer": SGD}, "model.channels must have at most 6 entries, got 1000"),
+    ({"data": {"name": "digits_images"}, "model": {"type": "convnet", "hidden_size": None, "channels": [8, 10**6]},
+      "optimizer": SGD}, "model.channels[1] must be <= 256, got 1000000"),
+    ({"data": {"name": "mnist1d"}, "model": {"type": "conv1dnet", "hidden_size": None, "extra_layers": 10**6},
+      "optimizer": SGD}, "model.extra_layers must be <= 16, got 1000000"),
+    ({"data": {"name": "spirals", "n_per_class": 5000, "n_classes": 10}, "train": {"epochs": 101}},
+     "train.epochs 101 x 50,000 (data.n_per_class x data.n_classes) is 5,050,000 examples to train on, "
+     "more than 5,000,000; lower train.epochs"),
+    ({"data": {"name": "mnist", "root": "data"}, "train": {"epochs": 72}},
+     "train.epochs 72 x 70,000 (the examples of data.name mnist) is 5,040,000 examples to train on, "
+     "more than 5,000,000; lower train.epochs"),
+])
+def test_values_that_set_the_amount_of_work_are_bounded(change, message):
+    assert error_of(changed(**change)) == message
+    assert error_of({**BASE, "seed": 2**64}) == "seed must be <= 4294967295, got 18446744073709551616"
+
+
+def test_the_bounds_leave_room_above_every_shipped_config():
+    assert validate(changed(model={"hidden_size": MAX_WIDTH}, train={"epochs": MAX_EPOCHS,
+                                                                      "batch_size": MAX_BATCH_SIZE}))
+    spirals = {"name": "spirals", "n_per_class": 5000, "n_classes": 10}
+    assert validate(changed(data=spirals, train={"epochs": MAX_EXAMPLE_PASSES // 50_000}))
+    for path in TRAINING_CONFIGS:
+        config = load_config(path)
+        assert config["train"]["epochs"] * 4 <= MAX_EPOCHS and config["train"]["batch_size"] * 4 <= MAX_BATCH_SIZE
+
+
 @pytest.mark.parametrize("dropout, ok", [(0.0, True), (0.5, True), (1.0, False), (-0.1, False)])
 def test_dropout_must_lie_in_zero_to_one(dropout, ok):
     raw = changed(model={"type": "mlp", "hidden_size": None, "dropout": dropout}, optimizer={"type": "sgd", "lr": 0.1,
@@ -191,3 +238,17 @@ def test_a_file_problem_names_the_file(tmp_path):
     empty.write_text("")
     with pytest.raises(ConfigError, match="empty.yaml: a config must be a mapping"):
         load_config(empty)
+    aliased = tmp_path / "aliased.yaml"
+    aliased.write_text("data: &d {name: digits}\nmodel: *d\n")
+    with pytest.raises(ConfigError, match=r"aliased.yaml: line 1: anchors and aliases \(&name, \*name\) are not accepted"):
+        load_config(aliased)
+
+
+def test_the_yaml_bounds_are_keyword_arguments_with_defaults(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text("a: {b: {c: 1}}\nwhen: 2024-01-01\n")
+    assert read_yaml(path, ConfigError, "rubric") == {"a": {"b": {"c": 1}}, "when": "2024-01-01"}
+    with pytest.raises(ConfigError, match="r.yaml: line 1: nested more than 2 levels deep"):
+        read_yaml(path, ConfigError, "rubric", max_depth=2)
+    with pytest.raises(ConfigError, match="r.yaml: cannot be read as a rubric file: larger than 0 KB"):
+        read_yaml(path, ConfigError, "rubric", max_bytes=10)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from grader.authoring import builds as build
+from grader.authoring import leaks
 from grader.contract import EXPERIMENT
 from grader.grading.results import validate
 from grader.grading.rubric import DEFAULT_RUBRIC, load_rubric
@@ -48,13 +49,13 @@ def names_in(zip_path: Path) -> list[str]:
 
 
 def test_handout_holds_no_solution_code_and_no_solution_marker(zips):
-    blocks = build.solution_blocks()
+    blocks = leaks.solution_blocks()
     assert len(blocks) >= 10, "the leak search found almost no solution blocks to look for"
-    assert build.leaks(zips["handout"], blocks) == []
+    assert leaks.leaks(zips["handout"], blocks) == []
 
 
 def test_autograder_holds_no_solution_code(zips):
-    assert build.leaks(zips["autograder"], build.solution_blocks()) == []
+    assert leaks.leaks(zips["autograder"], leaks.solution_blocks()) == []
 
 
 def test_handout_holds_no_hidden_test_mutant_or_test_of_the_grader(zips):
@@ -65,7 +66,7 @@ def test_handout_holds_no_hidden_test_mutant_or_test_of_the_grader(zips):
               for name, code in code_units(path) if code not in public]
     assert len(secret) >= 10
     with zipfile.ZipFile(zips["handout"]) as archive:
-        texts = {name: "\n".join(build.normalized_lines(archive.read(name).decode("utf-8", "replace")))
+        texts = {name: "\n".join(leaks.normalized_lines(archive.read(name).decode("utf-8", "replace")))
                  for name in archive.namelist()}
     found = [f"{name} holds {what}" for what, code in secret for name, text in texts.items()
              if f"\n{code}\n" in f"\n{text}\n"]
@@ -74,13 +75,13 @@ def test_handout_holds_no_hidden_test_mutant_or_test_of_the_grader(zips):
                                                   "handout/solutions"))]
 
 
-def test_leak_search_finds_a_block_however_it_is_indented_and_ignores_short_ones(tmp_path):
+def test_leak_search_finds_a_block_a_line_or_a_renamed_copy_and_ignores_short_ones(tmp_path):
     solutions = tmp_path / "solutions" / "layers"
     solutions.mkdir(parents=True)
     (solutions / "ops.py").write_text(
         "def scale(x):\n    # BEGIN SOLUTION\n    shifted = x - x.max(axis=1, keepdims=True)\n    return shifted * 2\n"
         "    # END SOLUTION\n\n\ndef ident(x):\n    # BEGIN SOLUTION\n    return x\n    # END SOLUTION\n")
-    blocks = build.solution_blocks(tmp_path / "solutions")
+    blocks = leaks.solution_blocks(tmp_path / "solutions")
     assert [(b.path, b.line) for b in blocks] == [("solutions/layers/ops.py", 2)]
     leaky = tmp_path / "leaky.zip"
     with zipfile.ZipFile(leaky, "w") as archive:
@@ -89,9 +90,28 @@ def test_leak_search_finds_a_block_however_it_is_indented_and_ignores_short_ones
         archive.writestr("b/common.py", "def g(x):\n    return x\n")
         archive.writestr("c/half.py", "shifted = x - x.max(axis=1, keepdims=True)\nreturn shifted * 3\n")
         archive.writestr("d/notes.md", "text\n  # BEGIN SOLUTION\n")
-    assert build.leaks(leaky, blocks) == [
+        archive.writestr("e/renamed.py", "def h(a):\n    s = a - a.max(axis=1, keepdims=True)\n    return s * 2\n")
+    line = "'shifted=x-x.max(axis=1,keepdims=True)'"
+    assert leaks.leaks(leaky, blocks) == [
         "a/copied.py: holds the code of the solution block at solutions/layers/ops.py:2",
-        "d/notes.md:2: solution marker '# BEGIN SOLUTION'"]
+        f"a/copied.py: holds the line {line} of the solution block at solutions/layers/ops.py:2",
+        "a/copied.py:2: a function whose body is the solution block at solutions/layers/ops.py:2 with other names",
+        f"c/half.py: holds the line {line} of the solution block at solutions/layers/ops.py:2",
+        "d/notes.md:2: solution marker '# BEGIN SOLUTION'",
+        "e/renamed.py:1: a function whose body is the solution block at solutions/layers/ops.py:2 with other names"]
+
+
+def test_a_build_that_would_ship_a_solution_line_fails_and_keeps_no_zip(tmp_path):
+    repo = tmp_path / "repo"
+    for name in ("grader", "configs", "tests", "solutions"):
+        shutil.copytree(REPO / name, repo / name, ignore=shutil.ignore_patterns("__pycache__", "mutants", "hidden"))
+    (repo / "requirements.txt").write_text("numpy\n")
+    block = next(b for b in leaks.solution_blocks() if len(b.code.split("\n")[0]) >= leaks.MIN_LINE_CHARS)
+    copied = open(REPO / block.path).read().splitlines()[block.line]
+    (repo / "tests" / "public" / "test_copied.py").write_text(f"def helper(x):\n{copied}\n")
+    with pytest.raises(build.BuildError, match="holds the line"):
+        build.build_handout(repo, out=tmp_path / "handout.zip")
+    assert not (tmp_path / "handout.zip").exists()
 
 
 # --- what the zips hold ------------------------------------------------------------------------------------

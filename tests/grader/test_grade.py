@@ -194,3 +194,35 @@ def test_an_unsafe_zip_is_rejected_and_nothing_is_written_outside(tmp_path, entr
 
 # Grading the whole solutions (every point) and the whole skeleton (zero) runs end to end
 # through the autograder zip in test_distribution.py, once each.
+
+
+def test_a_hidden_tests_message_carries_none_of_the_inputs_a_raising_function_embeds(tmp_path):
+    shown = 'LEAK " + " ".join(f"{v:.6f}" for v in np.ravel(x)[:8])'
+    source = submission(tmp_path, append={
+        "layers/losses.py": f"def softmax(x):\n    raise type(\"{shown.replace(' ', '_')[:5]}Error\", (ValueError,), {{}})"
+                            f"(\"{shown})\n",
+        "layers/activations.py": f"def relu_forward(x):\n    raise ValueError(\"{shown})\n"})
+    hidden = ["tests/hidden/test_losses.py", "tests/hidden/test_activations.py"]
+    result = grade(tmp_path, source, rubric(tmp_path, *hidden, details=False))
+    failed = [t for t in result["tests"].values() if t["score"] < t["max_score"]]
+    assert failed and not any("LEAK" in t["output"] for t in result["tests"].values())
+    assert any(t["output"].startswith("Your code raised ValueError at student/layers/activations.py:") for t in failed)
+    assert any("a class your code defines at student/layers/losses.py:" in t["output"] for t in failed)
+
+
+def test_a_call_that_hangs_once_costs_only_the_test_that_made_it(tmp_path):
+    source = submission(tmp_path, append={"layers/activations.py": '''\
+        _relu_forward = relu_forward
+
+        def relu_forward(x):
+            import os
+            if not os.path.exists("hung-once"):
+                open("hung-once", "w").close()
+                while True:
+                    pass
+            return _relu_forward(x)
+        '''})
+    result = grade(tmp_path, source, rubric(tmp_path, ACT, call_timeout_s=2, budget_s=60))
+    relu = [t for n, t in result["tests"].items() if "relu" in n and "leaky" not in n]
+    failed = [t for t in relu if t["score"] < t["max_score"]]
+    assert len(relu) > 1 and len(failed) == 1 and "timed out after 2 s" in failed[0]["output"]

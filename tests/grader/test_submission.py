@@ -1,5 +1,6 @@
 """Finding student/ in a submission and copying it out: every layout accepted, every unsafe zip rejected."""
 import os
+import random
 import stat
 import zipfile
 from pathlib import Path
@@ -97,6 +98,25 @@ def test_oversized_files_are_rejected(tmp_path):
     entries["student/layers/big.py"] = "#" * (MAX_FILE_BYTES + 1)
     with pytest.raises(SubmissionError, match="larger than"):
         extract(make_zip(tmp_path / "s.zip", entries), tmp_path / "out")
+
+
+def test_damaged_zips_are_refused_with_a_message_never_another_exception(tmp_path):
+    entries = {"student/" + k: v for k, v in FILES.items()}
+    entries["configs/experiment.yaml"] = "seed: 1\n"
+    good = make_zip(tmp_path / "good.zip", entries).read_bytes()
+    rng = random.Random(0)
+    variants = [good[:n] for n in range(0, len(good), 11)] + [b"PK\x05\x06" + bytes(18), b"PK"]
+    for _ in range(150):
+        damaged = bytearray(good)
+        for _ in range(rng.randint(1, 4)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        variants.append(bytes(damaged))
+    for i, data in enumerate(variants):
+        (tmp_path / "v.zip").write_bytes(data)
+        try:
+            extract(tmp_path / "v.zip", tmp_path / f"out{i}")
+        except SubmissionError:
+            pass
 
 
 def test_a_submission_without_student_code_is_explained(tmp_path):

@@ -1,12 +1,12 @@
 """Hidden tests of layers/conv.py: torch as oracle over shapes, strides and paddings, numeric gradients, edge cases."""
-import numpy as np
 import torch
 from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from grader.testkit import checks
-from grader.testkit.probes.numpy_layers import forward_backward, numeric_gradients
+from grader.testkit.probes.numpy_layers import forward_backward
+from tests.hidden.helpers import numeric_layer_gradients
 from tests.hidden.strategies import gaussian, seeds
 
 MOD = "layers.conv"
@@ -66,7 +66,7 @@ def test_conv2d_backward_matches_numeric_gradient(impl, config, seed):
     dout = gaussian(seed + 3, *out_shape)
     kwargs = {"stride": stride, "pad": pad}
     grads = impl.probe(forward_backward, MOD, "conv2d", [x, w, b], dout, kwargs)["grads"]
-    numeric = impl.probe(numeric_gradients, MOD, "conv2d", [x, w, b], dout, [0, 1, 2], kwargs)
+    numeric = numeric_layer_gradients(impl, MOD, "conv2d", [x, w, b], dout, [0, 1, 2], kwargs)
     for name, analytic, num in zip(["dx", "dw", "db"], grads, numeric):
         checks.close(analytic, num, f"{name} of conv2d_backward against a numeric gradient",
                      tol=1e-6, atol=1e-8, reveal=False)

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from grader.testkit import checks
-from grader.testkit.probes.losses import loss_numeric_gradient, torch_loss
+from grader.testkit.probes.losses import torch_loss
+from tests.hidden.helpers import numeric_loss_gradient
 from tests.hidden.strategies import float_arrays, gaussian, seeds
 
 MOD = "layers.losses"
@@ -123,7 +124,7 @@ def test_cross_entropy_gradient_matches_numeric_gradient(impl, seed, n, c):
     z = gaussian(seed, n, c, scale=3.0)
     y = np.random.default_rng(seed + 1).integers(0, c, n)
     _, dz = impl.call(f"{MOD}:cross_entropy", z, y)
-    numeric = impl.probe(loss_numeric_gradient, f"{MOD}:cross_entropy", [z, y])
+    numeric = numeric_loss_gradient(impl, f"{MOD}:cross_entropy", [z, y])
     checks.close(dz, numeric, "dz of cross_entropy against a numeric gradient of its loss", tol=1e-6, atol=1e-8,
                  reveal=False, hint="dz = (softmax(z) - onehot(y)) / N")
 
@@ -162,7 +163,7 @@ def test_binary_cross_entropy_gradient_matches_numeric_gradient(impl, seed, n):
     z = gaussian(seed, n, scale=3.0)
     y = np.random.default_rng(seed + 1).integers(0, 2, n).astype(np.float64)
     _, dz = impl.call(f"{MOD}:binary_cross_entropy", z, y)
-    numeric = impl.probe(loss_numeric_gradient, f"{MOD}:binary_cross_entropy", [z, y])
+    numeric = numeric_loss_gradient(impl, f"{MOD}:binary_cross_entropy", [z, y])
     checks.close(dz, numeric, "dz of binary_cross_entropy against a numeric gradient of its loss", tol=1e-6,
                  atol=1e-8, reveal=False)
 
@@ -185,7 +186,7 @@ def test_mse_matches_torch(impl, data):
 def test_mse_gradient_matches_numeric_gradient(impl, seed, n, d):
     pred, target = gaussian(seed, n, d), gaussian(seed + 1, n, d)
     _, dpred = impl.call(f"{MOD}:mse", pred, target)
-    numeric = impl.probe(loss_numeric_gradient, f"{MOD}:mse", [pred, target])
+    numeric = numeric_loss_gradient(impl, f"{MOD}:mse", [pred, target])
     checks.close(dpred, numeric, "dpred of mse against a numeric gradient of its loss", tol=1e-6, atol=1e-8,
                  reveal=False)
 

@@ -7,9 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grader.testkit import checks
-from grader.testkit.probes.numpy_layers import forward, forward_backward, numeric_gradients
+from grader.testkit.probes.numpy_layers import forward, forward_backward
 from grader.testkit.probes.torch_layers import state_dict_shapes, train_then_eval
 from grader.testkit.probes.torch_modules import forward_backward as module_forward_backward
+from tests.hidden.helpers import numeric_layer_gradients
 from tests.hidden.strategies import gaussian, seeds
 
 MOD = "layers.normalization"
@@ -106,7 +107,7 @@ def test_batchnorm_backward_matches_numeric_gradient(impl, shape, seed, eps):
     dout = gaussian(seed + 1, *shape)
     kwargs = {"eps": eps}
     analytic = impl.probe(forward_backward, MOD, "batchnorm", args, dout, kwargs)["grads"]
-    numeric = impl.probe(numeric_gradients, MOD, "batchnorm", args, dout, [0, 1, 2], kwargs)
+    numeric = numeric_layer_gradients(impl, MOD, "batchnorm", args, dout, [0, 1, 2], kwargs)
     for name, a, n in zip(["dx", "dgamma", "dbeta"], analytic, numeric):
         checks.close(a, n, f"{name} of batchnorm_backward against a numeric gradient", tol=1e-6, atol=1e-8,
                      reveal=False)

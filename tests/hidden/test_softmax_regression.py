@@ -6,8 +6,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from grader.testkit import checks
-from grader.testkit.probes.training import (numpy_model_forward, numpy_model_init, numpy_model_numeric_gradients,
-                                    numpy_model_predict)
+from grader.testkit.probes.training import numpy_model_forward, numpy_model_init, numpy_model_predict
+from tests.hidden.helpers import numeric_model_gradients
 from tests.hidden.strategies import gaussian, seeds
 
 MODEL = "models.softmax_regression:SoftmaxRegression"
@@ -62,7 +62,7 @@ def test_softmax_regression_gradient_matches_numeric_gradient(impl, problem):
     assume(np.min(np.abs(X @ W1)) > 1e-3)  # keep centered differences away from the ReLU kink
     kwargs = {"input_size": X.shape[1], "num_classes": W1.shape[1]}
     analytic = impl.probe(numpy_model_forward, MODEL, kwargs, X, y, weights={"W1": W1})["gradients"]["W1"]
-    numeric = impl.probe(numpy_model_numeric_gradients, MODEL, kwargs, X, y, {"W1": W1})["W1"]
+    numeric = numeric_model_gradients(impl, MODEL, kwargs, X, y, {"W1": W1})["W1"]
     checks.close(analytic, numeric, "gradients['W1'] against a numeric gradient", tol=1e-6, atol=1e-8, reveal=False)
 
 

@@ -6,9 +6,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from grader.testkit import checks
-from grader.testkit.probes.training import (numpy_model_forward, numpy_model_init, numpy_model_numeric_gradients,
-                                    numpy_model_predict)
-from tests.hidden.helpers import ORACLES
+from grader.testkit.probes.training import numpy_model_forward, numpy_model_init, numpy_model_predict
+from tests.hidden.helpers import ORACLES, numeric_model_gradients
 from tests.hidden.strategies import gaussian, seeds
 
 MODEL = "models.two_layer_net:TwoLayerNet"
@@ -61,7 +60,7 @@ def test_two_layer_net_gradients_match_numeric_gradients(impl, activation, probl
         assume(np.min(np.abs(X @ w["W1"] + w["b1"])) > 1e-3)  # keep centered differences away from the kink
     kwargs = {**kwargs, "activation": activation}
     analytic = impl.probe(numpy_model_forward, MODEL, kwargs, X, y, weights=w)["gradients"]
-    numeric = impl.probe(numpy_model_numeric_gradients, MODEL, kwargs, X, y, w)
+    numeric = numeric_model_gradients(impl, MODEL, kwargs, X, y, w)
     for key in KEYS:
         checks.close(analytic[key], numeric[key], f"gradients[{key!r}] against a numeric gradient "
                      f"(activation={activation!r})", tol=1e-6, atol=1e-8, reveal=False)

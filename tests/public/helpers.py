@@ -197,12 +197,27 @@ HISTORY = {"train_loss": [2.0, 1.2, 0.8], "train_acc": [0.3, 0.6, 0.75],
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def assert_png(path, what):
-    """Checks that ``path`` holds a non-empty PNG file."""
+def assert_png(path, what, max_bytes=16 << 20, max_side=4096):
+    """Checks that ``path`` holds a PNG file, from its size and first 33 bytes alone, before any decoder reads it.
+
+    The file: regular (not a link), at most ``max_bytes``; then the PNG
+    signature and an IHDR chunk whose width and height lie in [1, max_side], so
+    that decoding it cannot take more than max_side**2 pixels of memory.
+    """
+    assert not path.is_symlink(), f"{what} wrote a link at {path}; save the figure itself"
     assert path.is_file(), f"{what} wrote no file at {path}"
-    data = path.read_bytes()
-    assert data.startswith(PNG_MAGIC) and len(data) > len(PNG_MAGIC), \
+    size = path.stat().st_size
+    assert size <= max_bytes, (f"{what} wrote a file of {size:,} bytes; a plot is a PNG of well under "
+                               f"{max_bytes >> 20} MB (lower the figure size or dpi)")
+    with open(path, "rb") as f:
+        head = f.read(33)  # signature (8), IHDR length (4), "IHDR" (4), width, height (4 each), 5 more bytes, CRC
+    assert head.startswith(PNG_MAGIC) and len(head) > len(PNG_MAGIC), \
         f"{what} wrote a file that is not a PNG image (save the figure with format='png')"
+    assert len(head) == 33 and head[12:16] == b"IHDR" and struct.unpack(">I", head[8:12])[0] == 13, \
+        f"{what} wrote a PNG file without a valid IHDR header (save the figure with format='png')"
+    width, height = struct.unpack(">II", head[16:24])
+    assert 0 < width <= max_side and 0 < height <= max_side, \
+        f"{what} wrote a {width}x{height} PNG image; a plot is at most {max_side}x{max_side} pixels (lower the dpi)"
 
 
 # ---- utils/data.py ----

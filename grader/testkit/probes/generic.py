@@ -1,6 +1,7 @@
 """Probes that call one function of the implementation by name."""
 from __future__ import annotations
 
+import copy
 import importlib
 from typing import Any, Callable
 
@@ -35,20 +36,18 @@ def raised(name: str, *args: Any, **kwargs: Any) -> str | None:
     return None
 
 
-def centered_difference(value: Callable[[], float], x: Any, h: float = 1e-5) -> Any:
-    """Returns d value() / d x by centered differences; ``value`` reads the float64 array ``x``,
-    which is perturbed in place entry by entry and restored."""
+def perturbed(values: Any, perturbation: list) -> Any:
+    """Returns a deep copy of ``values`` (a list or a dict) with one array entry moved.
+
+    ``perturbation`` is ``[key, flat_index, delta]``: ``values[key]`` becomes a
+    float64 copy whose entry ``flat_index`` (in C order) is increased by
+    ``delta``. ``values`` itself is left as it was.
+    """
     import numpy as np
 
-    grad = np.zeros_like(x)
-    it = np.nditer(x, flags=["multi_index"])
-    for _ in it:
-        i = it.multi_index
-        old = x[i]
-        x[i] = old + h
-        plus = float(value())
-        x[i] = old - h
-        minus = float(value())
-        x[i] = old
-        grad[i] = (plus - minus) / (2 * h)
-    return grad
+    key, index, delta = perturbation
+    out = copy.deepcopy(values)
+    moved = np.array(values[key], dtype=np.float64)
+    moved.flat[int(index)] += delta
+    out[key] = moved
+    return out

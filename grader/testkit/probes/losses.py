@@ -1,4 +1,4 @@
-"""Probes for losses and gradient checking: numeric gradients of a loss, torch losses, utils.gradcheck."""
+"""Probes for losses and gradient checking: a loss at many points, torch losses, utils.gradcheck."""
 from __future__ import annotations
 
 from typing import Any
@@ -6,16 +6,18 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader.testkit.probes.generic import centered_difference, target
+from grader.testkit.probes.generic import perturbed, target
 
 
-def loss_numeric_gradient(name: str, args: list, wrt: int = 0, h: float = 1e-5) -> np.ndarray:
-    """Returns the centered-difference gradient of the loss ``name(*args)[0]`` with respect to ``args[wrt]``."""
+def losses_at(name: str, args: list, perturbations: list) -> list:
+    """Returns the loss ``name(*args)[0]`` for each perturbation of the arguments.
+
+    Each perturbation is ``[arg_index, flat_index, delta]``: the call gets a
+    float64 copy of ``args[arg_index]`` with entry ``flat_index`` (C order)
+    moved by ``delta``, and copies of the other arguments.
+    """
     fn = target(name)
-    args = list(args)
-    x = np.array(args[wrt], dtype=np.float64)
-    args[wrt] = x
-    return centered_difference(lambda: fn(*args)[0], x, h)
+    return [fn(*perturbed(args, p))[0] for p in perturbations]
 
 
 def torch_loss(name: str, inputs: list, grad_of: list[int] | None = None) -> dict:

@@ -4,9 +4,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-import numpy as np
-
-from grader.testkit.probes.generic import centered_difference
+from grader.testkit.probes.generic import perturbed
 
 
 def _pair(module: str, name: str):
@@ -36,17 +34,17 @@ def forward_backward(module: str, name: str, args: list, dout: Any, kwargs: dict
     return {"out": out, "extra": extra, "grads": grads, "args_after": list(args)}
 
 
-def numeric_gradients(module: str, name: str, args: list, dout: Any, wrt: list[int],
-                      kwargs: dict | None = None, h: float = 1e-5) -> list:
-    """Returns, for each argument index in ``wrt``, the centered-difference gradient of
-    ``sum(dout * name_forward(*args)[0])`` with respect to that argument."""
-    forward, _ = _pair(module, name)
+def outputs_at(module: str, name: str, args: list, kwargs: dict | None, perturbations: list) -> list:
+    """Returns the forward output ``name_forward(*args, **kwargs)[0]`` for each perturbation of the arguments.
+
+    Each perturbation is ``[arg_index, flat_index, delta]``: the call gets a
+    float64 copy of ``args[arg_index]`` with entry ``flat_index`` (C order)
+    moved by ``delta``, and copies of the other arguments. The test decides the
+    points and computes anything it needs from the outputs.
+    """
+    forward_fn, _ = _pair(module, name)
     kwargs = kwargs or {}
-    args = [np.array(a, dtype=np.float64) if isinstance(a, np.ndarray) else a for a in args]
-    grads = []
-    for k in wrt:
-        grads.append(centered_difference(lambda: np.sum(dout * _first(forward(*args, **kwargs))), args[k], h))
-    return grads
+    return [_first(forward_fn(*perturbed(args, p), **kwargs)) for p in perturbations]
 
 
 def forward(module: str, name: str, args: list, kwargs: dict | None = None) -> dict:

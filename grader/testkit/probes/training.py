@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from grader.testkit.probes.generic import centered_difference, target
+from grader.testkit.probes.generic import perturbed, target
 from grader.training.fit import HISTORY_LISTS, fit, predict_labels
 
 
@@ -55,17 +55,20 @@ def numpy_model_forward(name: str, kwargs: dict, X: np.ndarray, y: np.ndarray, m
             "X_after": X}
 
 
-def numpy_model_numeric_gradients(name: str, kwargs: dict, X: np.ndarray, y: np.ndarray, weights: dict,
-                                  h: float = 1e-5) -> dict:
-    """Returns, per weight key, the centered-difference gradient of the loss ``forward(X, y)[0]``."""
-    model = _numpy_model(name, kwargs, weights)
-    grads = {}
-    for key, w in model.weights.items():
-        w = np.array(w, dtype=np.float64)
-        model.weights[key] = w
-        grad = centered_difference(lambda: model.forward(X, y, mode="train")[0], w, h)
-        grads[key] = grad
-    return grads
+def numpy_model_losses_at(name: str, kwargs: dict, X: np.ndarray, y: np.ndarray, weights: dict,
+                          perturbations: list) -> list:
+    """Returns the loss of numpy model ``name(**kwargs)`` at each perturbation of ``weights``.
+
+    Each perturbation is ``[key, flat_index, delta]``: a freshly built model gets
+    ``weights`` (float64 copies) with entry ``flat_index`` (C order) of
+    ``weights[key]`` moved by ``delta``, and the loss is
+    ``forward(X, y, mode="train")[0]`` on copies of X and y.
+    """
+    losses = []
+    for p in perturbations:
+        model = _numpy_model(name, kwargs, perturbed(weights, p))
+        losses.append(model.forward(np.array(X), np.array(y), mode="train")[0])
+    return losses
 
 
 def numpy_model_predict(name: str, kwargs: dict, X: np.ndarray, weights: dict | None = None) -> Any:
