@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 SUITES := tests/public tests/hidden
 
-.PHONY: setup test test-grader test-material demo student check policy mutants bench handout autograder submission clean
+.PHONY: setup test test-grader test-distribution grader-tests test-material demo student check policy mutants bench handout autograder submission clean
 
 $(VENV)/.installed: requirements.txt
 	@# bubblewrap isolates student code in namespaces when grading (the grader refuses to grade unisolated)
@@ -25,15 +25,21 @@ demo: setup ## grade the reference solutions and print a per-module summary
 test: setup ## everything CI checks: sync, policy, grader tests, suites, skeleton, mutants
 	$(PY) -m grader check
 	$(PY) -m grader policy solutions
-	@# the grader's own tests mostly wait on one worker: run them beside the material's checks,
-	@# which show their progress here; the grader tests' full output goes to build/test-grader.log
-	$(MAKE) --no-print-directory -j2 test-grader test-material
+	@# the grader's own tests mostly wait on subprocesses: they run in two streams beside the material's checks,
+	@# which show their progress here; the grader tests' full output goes to build/test-grader*.log
+	$(MAKE) --no-print-directory -j3 test-grader test-distribution test-material
 
-test-grader: setup ## the grader's own tests (tests/grader); full output in build/test-grader.log
+test-grader: setup ## the grader's own tests but the zips end to end; full output in build/test-grader.log
+	@$(MAKE) --no-print-directory grader-tests LOG=build/test-grader.log TESTS="tests/grader --ignore=tests/grader/test_distribution.py"
+
+test-distribution: setup ## the handout and autograder zips end to end; full output in build/test-distribution.log
+	@$(MAKE) --no-print-directory grader-tests LOG=build/test-distribution.log TESTS=tests/grader/test_distribution.py
+
+grader-tests:
 	@mkdir -p build
-	@echo "tests/grader: running, log in build/test-grader.log"
-	@CI=1 $(PYTEST) tests/grader -q -rfE > build/test-grader.log 2>&1; rc=$$?; \
-	  echo "tests/grader:"; grep -E "^(FAILED|ERROR)|(passed|failed|error).* in " build/test-grader.log; exit $$rc
+	@echo "$(TESTS): running, log in $(LOG)"
+	@CI=1 $(PYTEST) $(TESTS) -q -rfEs > $(LOG) 2>&1; rc=$$?; \
+	  echo "$(LOG):"; grep -E "^(FAILED|ERROR|SKIPPED)|(passed|failed|error).* in " $(LOG); exit $$rc
 
 test-material: setup ## suites on the solutions (all pass) and the skeleton (all fail), then the mutants
 	CI=1 $(PYTEST) $(SUITES) --impl solutions -q

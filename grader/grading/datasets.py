@@ -15,6 +15,7 @@ submission can look up in the public packages:
 """
 from __future__ import annotations
 
+import functools
 import random
 from types import SimpleNamespace
 from typing import Any
@@ -40,6 +41,12 @@ def _load_digits(flatten: bool = True) -> tuple[np.ndarray, np.ndarray]:
 
 def _load_mnist1d(seed: int = 42, num_samples: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                                                                           np.ndarray]:
+    return tuple(np.array(part) for part in _generated_mnist1d(seed, num_samples))
+
+
+@functools.lru_cache(maxsize=4)
+def _generated_mnist1d(seed: int, num_samples: int | None) -> tuple[np.ndarray, ...]:
+    """Returns (x, y, x_test, y_test) of MNIST-1D's generator (kept: generating takes seconds)."""
     import mnist1d.data
 
     settings = mnist1d.data.get_dataset_args()

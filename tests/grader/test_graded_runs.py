@@ -56,10 +56,9 @@ def test_graded_test_inputs_match_no_example_of_the_public_recipe(name):
     cfg = load_config(RUNS[name].config)["data"]
     graded = graded_split(cfg, name)
     public = datasets.load(cfg, TRUSTED) + datasets.load({**cfg, "normalize": False}, TRUSTED)
-    known = np.concatenate([part.reshape(len(part), -1) for part in public[0::2]])
-    test = graded[4].reshape(len(graded[4]), -1)
-    distance = np.min(np.abs(test[:, None, :] - known[None, :, :]).max(axis=2), axis=1)
-    assert np.all(distance > 1e-6), "a graded test input equals an example of the public recipe"
+    known = {row.tobytes() for part in public[0::2] for row in np.round(part.reshape(len(part), -1), 6)}
+    test = np.round(graded[4].reshape(len(graded[4]), -1), 6)
+    assert not [row for row in test if row.tobytes() in known], "a graded test input equals a public example"
     assert len(graded[5]) >= 350 and set(np.unique(graded[5])) == set(range(10))
 
 
