@@ -193,8 +193,8 @@ def test_train_val_split_is_a_prefix_and_the_rest(impl, n, fraction, seed):
     got = impl.call_keeping_inputs(f"{MOD}:train_val_split", X.copy(), y.copy(), fraction)
     X_train, y_train, X_val, y_val = got["out"]
     n_train = len(checks.array(y_train, "train_val_split y_train", kind="iu"))
-    assert np.floor(n * fraction - 1e-9) <= n_train <= np.ceil(n * fraction + 1e-9), \
-        "train_val_split does not put train_fraction of the samples in the training set"
+    assert n_train == int(n * fraction), \
+        "train_val_split does not put the first int(N * train_fraction) samples in the training set"
     checks.close(X_train, X[:n_train], "train_val_split X_train", reveal=False,
                  hint="take the first samples, without shuffling")
     checks.close(X_val, X[n_train:], "train_val_split X_val", reveal=False)

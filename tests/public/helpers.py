@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from grader.testkit import checks
+from grader.testkit.probes.numpy_layers import lines_run
 from grader.testkit.probes.torch_modules import describe
 
 
@@ -253,3 +254,16 @@ def write_pickle(path, obj):
     _Py2Pickler(buf, protocol=2).dump(obj)
     path.write_bytes(buf.getvalue())
     return path
+
+
+def assert_vectorized(impl, module: str, name: str, make) -> None:
+    """Checks SPEC's rule that ``name_forward`` and ``name_backward`` run no Python loop over the batch or over
+    output positions: the lines of student code they run must not grow from a small input to one with four
+    times the batch and four times the output positions. ``make(n, size)`` returns (args, dout, kwargs)."""
+    small = impl.probe(lines_run, module, name, *make(2, 2))
+    large = impl.probe(lines_run, module, name, *make(8, 4))
+    for phase in ("forward", "backward"):
+        assert large[phase] <= small[phase] + 3, (
+            f"{name}_{phase} runs {large[phase]} lines of your code for a batch of 8 with 4x the output "
+            f"positions, but {small[phase]} for a batch of 2: remove the Python loop over the batch or over the "
+            "output positions (vectorize with numpy; a loop over the kernel offsets is fine)")

@@ -6,6 +6,7 @@ from gradescope_utils.autograder_utils.decorators import weight
 
 from grader.testkit import checks
 from grader.testkit.probes.numpy_layers import forward, forward_backward
+from tests.public.helpers import assert_vectorized
 
 MOD = "layers.conv"
 X3 = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)  # [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
@@ -145,3 +146,12 @@ def test_conv2d_does_not_modify_its_inputs(impl):
     got = impl.probe(forward_backward, MOD, "conv2d", [x.copy(), w.copy(), b.copy()], dout, {"stride": 2, "pad": 1})
     for name, before, after in zip(["x", "w", "b"], [x, w, b], got["args_after"]):
         checks.unchanged(before, after, f"the input {name} of conv2d_forward")
+
+
+@weight(1)
+def test_conv2d_runs_no_python_loop_over_the_batch_or_output_positions(impl):
+    def make(n, size):
+        x, w, b = np.ones((n, 2, 2 * size, 2 * size)), np.ones((3, 2, 3, 3)), np.zeros(3)
+        return [x, w, b], np.ones((n, 3, 2 * size, 2 * size)), {"stride": 1, "pad": 1}
+
+    assert_vectorized(impl, MOD, "conv2d", make)

@@ -6,6 +6,7 @@ from gradescope_utils.autograder_utils.decorators import weight
 from grader.testkit import checks
 from grader.testkit.probes.numpy_layers import forward, forward_backward
 from grader.testkit.probes.torch_modules import forward_backward as module_forward_backward
+from tests.public.helpers import assert_vectorized
 
 MOD = "layers.dropout"
 X = np.arange(1.0, 10001.0).reshape(100, 100)  # no zeros: an entry of the output is 0 only if dropped
@@ -87,3 +88,12 @@ def test_dropout_module_drops_and_scales_in_training_mode(impl):
 def test_dropout_module_is_the_identity_in_eval_mode(impl):
     got = impl.probe(module_forward_backward, "layers.dropout:Dropout", X, args=[P], train=False)
     checks.close(got["out"], X, "Dropout(0.3)(x) in eval mode", hint="check self.training")
+
+
+@weight(1)
+def test_dropout_runs_no_python_loop_over_the_batch_or_output_positions(impl):
+    def make(n, size):
+        x = np.ones((n, 4, size))
+        return [x, 0.5], np.ones_like(x), {"training": True, "seed": 0}
+
+    assert_vectorized(impl, MOD, "dropout", make)

@@ -4,6 +4,7 @@ from gradescope_utils.autograder_utils.decorators import weight
 
 from grader.testkit import checks
 from grader.testkit.probes.numpy_layers import forward, forward_backward
+from tests.public.helpers import assert_vectorized
 
 MOD = "layers.linear"
 X = np.array([[1.0, 2.0, 3.0], [-1.0, 0.0, 2.0]])
@@ -55,3 +56,11 @@ def test_linear_does_not_modify_its_inputs(impl):
     got = impl.probe(forward_backward, MOD, "linear", [X.copy(), W.copy(), B.copy()], DOUT)
     for name, before, after in zip("xwb", [X, W, B], got["args_after"]):
         checks.unchanged(before, after, f"the input {name} of linear_forward")
+
+
+@weight(1)
+def test_linear_runs_no_python_loop_over_the_batch_or_output_positions(impl):
+    def make(n, size):
+        return [np.ones((n, 2, size)), np.ones((2 * size, 4)), np.zeros(4)], np.ones((n, 4)), {}
+
+    assert_vectorized(impl, MOD, "linear", make)

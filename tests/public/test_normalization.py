@@ -7,6 +7,7 @@ from gradescope_utils.autograder_utils.decorators import weight
 from grader.testkit import checks
 from grader.testkit.probes.numpy_layers import forward, forward_backward
 from grader.testkit.probes.torch_modules import forward_backward as module_forward_backward
+from tests.public.helpers import assert_vectorized
 
 MOD = "layers.normalization"
 EPS = 1e-5
@@ -138,3 +139,12 @@ def test_batchnorm_module_in_eval_mode_uses_running_statistics(impl):
                     hint="in eval mode (module.training is False) normalize with the running statistics")
     checks.allclose(got["buffers"]["running_mean"], RUNNING_MEAN, "running_mean after an eval pass",
                     hint="eval mode must not update the running statistics")
+
+
+@weight(1)
+def test_batchnorm_runs_no_python_loop_over_the_batch_or_output_positions(impl):
+    def make(n, size):
+        x, c = np.arange(n * 3 * size * size, dtype=np.float64).reshape(n, 3, size, size), np.ones(3)
+        return [x, c, 0 * c, 0 * c, c], np.ones_like(x), {"training": True}
+
+    assert_vectorized(impl, MOD, "batchnorm", make)

@@ -5,6 +5,7 @@ from gradescope_utils.autograder_utils.decorators import weight
 
 from grader.testkit import checks
 from grader.testkit.probes.numpy_layers import forward, forward_backward
+from tests.public.helpers import assert_vectorized
 
 MOD = "layers.pool"
 X4 = np.array([[[[1.0, 5.0, 2.0, 0.0],
@@ -92,3 +93,13 @@ def test_pooling_output_size_is_rounded_down(impl, name):
 def test_pooling_does_not_modify_its_input(impl, name):
     got = impl.probe(forward_backward, MOD, name, [X4.copy()], np.ones((1, 1, 3, 3)), {"kernel_size": 2, "stride": 1})
     checks.unchanged(X4, got["args_after"][0], f"the input x of {name}_forward")
+
+
+@pytest.mark.parametrize("name", ["maxpool2d", "avgpool2d"])
+@weight(1)
+def test_pooling_runs_no_python_loop_over_the_batch_or_output_positions(impl, name):
+    def make(n, size):
+        x = np.arange(n * 2 * 16 * size * size, dtype=np.float64).reshape(n, 2, 4 * size, 4 * size)
+        return [x], np.ones((n, 2, 2 * size, 2 * size)), {"kernel_size": 2}
+
+    assert_vectorized(impl, MOD, name, make)

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+from pathlib import Path
 from typing import Any
 
 from grader.testkit.probes.generic import perturbed
@@ -55,3 +58,30 @@ def forward(module: str, name: str, args: list, kwargs: dict | None = None) -> d
         raise TypeError(f"{name}_forward should return (out, cache), got {type(result).__name__}")
     out, _cache, *extra = result
     return {"out": out, "extra": extra, "args_after": list(args)}
+
+
+def lines_run(module: str, name: str, args: list, dout: Any, kwargs: dict | None = None) -> dict:
+    """Returns ``{"forward": n, "backward": n}``: how many lines of the implementation's own files the forward
+    pass and the backward pass execute, a count that grows with the input only where a Python loop runs."""
+    forward, backward = _pair(module, name)
+    root = str(Path(importlib.import_module(module).__file__).resolve().parent.parent) + os.sep
+    counts = {"forward": 0, "backward": 0}
+    phase = "forward"
+
+    def local(frame, event, arg):
+        if event == "line":
+            counts[phase] += 1
+        return local
+
+    def tracer(frame, event, arg):
+        return local if frame.f_code.co_filename.startswith(root) else None
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        _, cache, *_ = forward(*args, **(kwargs or {}))
+        phase = "backward"
+        backward(dout, cache)
+    finally:
+        sys.settrace(previous)
+    return counts
