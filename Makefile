@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 SUITES := tests/public tests/hidden
+ASSIGNMENT ?=
+FOR = $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
 
-.PHONY: setup test test-grader test-distribution grader-tests test-material demo student check policy mutants bench handout autograder submission clean
+.PHONY: setup test test-grader test-distribution grader-tests test-material demo student check policy mutants mutants-mechanical alternatives assignments bench handout autograder submission clean
 
 $(VENV)/.installed: requirements.txt
 	@# bubblewrap isolates student code in namespaces when grading (the grader refuses to grade unisolated)
@@ -19,8 +21,8 @@ $(VENV)/.installed: requirements.txt
 
 setup: $(VENV)/.installed ## create or refresh the virtual environment
 
-demo: setup ## grade the reference solutions and print a per-module summary
-	$(PY) -m grader demo
+demo: setup ## grade the reference solutions and print a per-module summary (ASSIGNMENT=<name>: one assignment)
+	$(PY) -m grader demo $(FOR)
 
 test: setup ## everything CI checks: sync, policy, grader tests, suites, skeleton, mutants
 	$(PY) -m grader check
@@ -41,9 +43,11 @@ grader-tests:
 	@CI=1 $(PYTEST) $(TESTS) -q -rfEs > $(LOG) 2>&1; rc=$$?; \
 	  echo "$(LOG):"; grep -E "^(FAILED|ERROR|SKIPPED)|(passed|failed|error).* in " $(LOG); exit $$rc
 
-test-material: setup ## suites on the solutions (all pass) and the skeleton (all fail), then the mutants
-	CI=1 $(PYTEST) $(SUITES) --impl solutions -q
+test-material: setup ## suites on the solutions (all pass) and the skeleton (all fail), the alternatives, the mutants
+	@# each test's duration on the solutions lets the mutant runner try the cheap tests first
+	CI=1 $(PYTEST) $(SUITES) --impl solutions -q --durations-file build/durations.json
 	CI=1 $(PYTEST) $(SUITES) --impl student --expect-fail -q --tb=no -rN
+	CI=1 $(PY) -m grader mutants --alternatives
 	CI=1 $(PY) -m grader mutants
 
 student: setup ## regenerate student/ from solutions/
@@ -58,17 +62,26 @@ policy: setup ## report forbidden API uses in student/ (or POLICY_PATH=folder)
 mutants: setup ## grade every mutant and print the kill rate
 	$(PY) -m grader mutants
 
+mutants-mechanical: setup ## the standard mutation operators over solutions/: kill rate per module and every survivor (slow)
+	CI=1 $(PY) -m grader mutants --mechanical
+
+alternatives: setup ## grade the correct alternatives in tests/alternatives: each must get full marks
+	CI=1 $(PY) -m grader mutants --alternatives
+
 bench: setup ## time the public suite and the numpy convolution against torch
 	$(PY) -m grader bench
 
-handout: setup ## build dist/handout.zip for students
-	$(PY) -m grader build handout
+assignments: setup ## list the course's assignments (configs/course.yaml): files, tests, runs, points
+	$(PY) -m grader assignments
 
-autograder: setup ## build dist/autograder.zip for Gradescope
-	$(PY) -m grader build autograder
+handout: setup ## build dist/handout.zip for students (ASSIGNMENT=<name>: dist/<name>/handout.zip)
+	$(PY) -m grader build handout $(FOR)
 
-submission: setup ## check student/ and build dist/submission.zip
-	$(PY) -m grader build submission
+autograder: setup ## build dist/autograder.zip for Gradescope (ASSIGNMENT=<name>: dist/<name>/autograder.zip)
+	$(PY) -m grader build autograder $(FOR)
+
+submission: setup ## check student/ and build dist/submission.zip (ASSIGNMENT=<name>: that assignment's files)
+	$(PY) -m grader build submission $(FOR)
 
 clean:
 	rm -rf build dist runs .hypothesis

@@ -27,9 +27,13 @@ def _build(p: argparse.ArgumentParser) -> None:
     p.add_argument("what", choices=list(shipped), help="; ".join(f"{k}: {v[1]}" for k, v in shipped.items()))
     p.add_argument("--out", help="the zip to write (default dist/<what>.zip)")
     p.add_argument("--source", help="submission only: the folder to submit as student/ (default student/)")
+    p.add_argument("--assignment", help="one assignment of configs/course.yaml (default: the whole course); "
+                                        "the zip goes to dist/<assignment>/<what>.zip")
 
 
 def _grading(p: argparse.ArgumentParser, results_default: str) -> None:
+    p.add_argument("--assignment", help="grade with one assignment's tests, runs and points, its given files from "
+                                        "the reference (default: the whole course)")
     p.add_argument("--results", default=results_default, help=f"where to write results.json (default {results_default})")
     p.add_argument("--rubric", help="the rubric (default configs/rubric.yaml)")
     p.add_argument("--device", choices=DEVICES, default="cpu", help="where the graded training runs train (default cpu)")
@@ -38,6 +42,7 @@ def _grading(p: argparse.ArgumentParser, results_default: str) -> None:
                         "the first that works here (default auto, or $GRADER_ISOLATION); grading refuses without one")
     p.add_argument("--no-isolation", action="store_true",
                    help="run student code as this user, unisolated: only for trusted code such as the solutions")
+    p.add_argument("--quiet", action="store_true", help="print only the summary table and the total")
 
 
 def _grade(p: argparse.ArgumentParser) -> None:
@@ -64,6 +69,10 @@ def _policy(p: argparse.ArgumentParser) -> None:
 
 
 def _mutants(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--mechanical", action="store_true",
+                   help="the standard mutation operators on the solution blocks instead of tests/mutants")
+    p.add_argument("--alternatives", action="store_true",
+                   help="grade the correct alternatives in tests/alternatives: each must get full marks")
     p.add_argument("--only", help="only mutants whose name contains this text")
     p.add_argument("--jobs", type=int, default=2, help="mutants graded at once (default 2)")
 
@@ -73,6 +82,10 @@ def _bench(p: argparse.ArgumentParser) -> None:
                    help="implementation to time: student, solutions, or a folder (default: solutions)")
     p.add_argument("--repeats", type=int, default=15,
                    help="timed repeats of each convolution, in 3 rounds after warm-up runs (default 15)")
+
+
+def _assignments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--names", action="store_true", help="only the names, one a line")
 
 
 def _nothing(p: argparse.ArgumentParser) -> None:
@@ -87,6 +100,8 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
     "bench": ("grader.authoring.bench:main", "time the public suite and the numpy convolution against torch", _bench),
     "train": ("grader.training.report:main", "train a model from a config and write its curves and metrics", _train),
     "policy": ("grader.submission.policy:main", "report uses of forbidden APIs in student files", _policy),
+    "assignments": ("grader.authoring.assignments:main",
+                    "list the course's assignments: exercises, given files, tests, runs, points", _assignments),
     "grade": ("grader.grading.pipeline:main", "grade one submission into Gradescope's results.json", _grade),
     "demo": ("grader.authoring.demo:main", "grade the reference solutions and print the summary", _demo),
 }
@@ -100,6 +115,8 @@ def _available(reference: str) -> bool:
 
 
 def _main_of(args: argparse.Namespace) -> str:
+    if args.command == "mutants" and args.mechanical:
+        return "grader.authoring.mechanical:main"
     return BUILDS[args.what][0] if args.command == "build" else COMMANDS[args.command][0]
 
 

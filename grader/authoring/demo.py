@@ -11,18 +11,23 @@ import time
 from pathlib import Path
 
 from grader.contract import REPO, SOLUTIONS
-from grader.grading.pipeline import grade
+from grader.course import CourseError
+from grader.grading.pipeline import chosen_assignment, grade
 from grader.grading.rubric import DEFAULT_RUBRIC
 from grader.grading.summary import summary_table
 from grader.sandbox import SandboxError
 
 
 def main(args: argparse.Namespace) -> int:
-    """``python -m grader demo [--results PATH] [--rubric PATH] [--device D]``."""
+    """``python -m grader demo [--assignment NAME] [--results PATH] [--rubric PATH] [--device D]``."""
     results_path = REPO / args.results
     try:
         results = grade(SOLUTIONS, results_path, Path(args.rubric or DEFAULT_RUBRIC), args.device,
-                        "none" if args.no_isolation else args.isolation)
+                        "none" if args.no_isolation else args.isolation, quiet=args.quiet,
+                        task=chosen_assignment(args))
+    except CourseError as exc:
+        print(f"demo: {exc}")
+        return 2
     except SandboxError as exc:
         print(f"demo: {exc}")
         return 2

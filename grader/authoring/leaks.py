@@ -73,11 +73,15 @@ def _block_shape(body: tuple[str, ...]) -> str | None:
         return None
 
 
-def solution_blocks(solutions: Path = SOLUTIONS, min_chars: int = MIN_BLOCK_CHARS) -> list[Block]:
-    """Returns every solution block of ``solutions`` whose code has at least ``min_chars`` characters."""
+def solution_blocks(solutions: Path = SOLUTIONS, min_chars: int = MIN_BLOCK_CHARS,
+                    released: tuple[str, ...] = ()) -> list[Block]:
+    """Returns every solution block of ``solutions`` whose code has at least ``min_chars`` characters.
+
+    ``released``: files (relative to ``solutions``) handed out as reference code, whose blocks may ship.
+    """
     blocks = []
     for path in sorted(Path(solutions).rglob("*.py")):
-        if "__pycache__" in path.parts:
+        if "__pycache__" in path.parts or path.relative_to(solutions).as_posix() in released:
             continue
         rel = f"solutions/{path.relative_to(solutions).as_posix()}"
         for block in parse_blocks(path.read_text(encoding="utf-8"), rel):

@@ -16,10 +16,16 @@ replace the originals for every caller. A mutant changes only what its bug
 changes: a fix to the rest of the solution reaches it. The public and hidden
 tests of the target then run against that copy; the mutant is *killed* when
 one fails.
+
+``tests/alternatives`` holds files of the same form that are correct: the same
+contract met another way (loops instead of vectorized code, another RNG call
+order, another formula). Each must pass every test: a test that fails one
+would take points from a correct student.
 """
 from __future__ import annotations
 
 import ast
+import json
 import os
 import shutil
 import sys
@@ -31,7 +37,12 @@ from pathlib import Path
 
 from grader.contract import REPO, SOLUTIONS, test_glob
 
+DURATIONS = REPO / "build" / "durations.json"
+"""Each test's duration on the solutions (``pytest --durations-file``): a child runs the cheap tests first, so that
+with ``-x`` a mutant is killed by the cheapest test that can. A missing or stale file changes the order, never a
+verdict."""
 MUTANTS = REPO / "tests" / "mutants"
+ALTERNATIVES = REPO / "tests" / "alternatives"  # correct implementations written differently: every test must pass
 SUITES = (REPO / "tests" / "public", REPO / "tests" / "hidden")
 TIMEOUT_S = 300
 
@@ -41,11 +52,12 @@ class Mutant:
     """One buggy variant of the solutions."""
 
     name: str
-    path: Path
+    path: Path | None
     target: str
     tests: list[str]
     doc: str
     replace: tuple[tuple[str, str], ...] = ()
+    text: str | None = None  # the whole mutated target file (mechanical mutants), instead of path's text appended
 
 
 @dataclass
@@ -96,6 +108,9 @@ def _apply(mutant: Mutant, tmp: Path, solutions: Path) -> Path:
     target = root / mutant.target
     if not target.exists():
         raise FileNotFoundError(f"TARGET {mutant.target} does not exist")
+    if mutant.text is not None:
+        target.write_text(mutant.text)
+        return root
     text = target.read_text()
     for old, new in mutant.replace:
         if text.count(old) != 1:
@@ -111,7 +126,24 @@ def _pytest_args(files: list[str], root: Path) -> list[str]:
             "--hypothesis-profile", "ci", "--tb=line"]
 
 
-def _child(files: list[str], root: Path, log: Path) -> None:
+class _CheapFirst:
+    """Orders the collected tests by their duration on the solutions (unknown ones last, in their own order)."""
+
+    def __init__(self, seconds: dict[str, float]):
+        self.seconds = seconds
+
+    def pytest_collection_modifyitems(self, items) -> None:
+        items.sort(key=lambda item: self.seconds.get(item.nodeid, float("inf")))
+
+
+def _durations() -> dict[str, float]:
+    try:
+        return {str(k): float(v) for k, v in json.loads(DURATIONS.read_text()).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _child(files: list[str], root: Path, log: Path, seconds: dict[str, float]) -> None:
     """Runs in a forked process: the suites against one mutant; exits with pytest's status."""
     code = 3
     try:
@@ -123,7 +155,7 @@ def _child(files: list[str], root: Path, log: Path) -> None:
         import pytest
         import torch
         torch.set_num_threads(1)
-        code = int(pytest.main(_pytest_args(files, root)))
+        code = int(pytest.main(_pytest_args(files, root), plugins=[_CheapFirst(seconds)]))
         sys.stdout.flush()
         sys.stderr.flush()
     finally:
@@ -155,6 +187,7 @@ def _preload() -> None:
 def grade(mutants: list[Mutant], jobs: int = 2, solutions: Path = SOLUTIONS):
     """Yields the Outcome of each mutant as it finishes, running up to ``jobs`` forked children at once."""
     _preload()
+    durations = _durations()
     pending = list(reversed(mutants))
     running: dict[int, tuple[Mutant, tempfile.TemporaryDirectory, Path, float]] = {}
     while pending or running:
@@ -175,7 +208,7 @@ def grade(mutants: list[Mutant], jobs: int = 2, solutions: Path = SOLUTIONS):
             sys.stdout.flush()
             pid = os.fork()
             if pid == 0:
-                _child(files, root, log)
+                _child(files, root, log, durations)
             running[pid] = (mutant, tmp, log, time.monotonic())
         pid, status = os.waitpid(-1, os.WNOHANG)
         if pid == 0:
@@ -193,6 +226,24 @@ def grade(mutants: list[Mutant], jobs: int = 2, solutions: Path = SOLUTIONS):
             yield Outcome(mutant, "error", f"tests killed by signal {-code} (time limit {TIMEOUT_S} s?)", seconds)
         else:
             yield _verdict(mutant, code, text, seconds)
+
+
+def run_alternatives(only: str | None = None, jobs: int = 2) -> int:
+    """Grades every correct alternative in tests/alternatives; each must pass every test of its module."""
+    chosen = [m for m in discover(ALTERNATIVES) if not only or only in m.name]
+    print(f"grading {len(chosen)} correct alternative implementations with {jobs} worker(s)", flush=True)
+    start = time.monotonic()
+    bad = []
+    for n, o in enumerate(grade(chosen, jobs), start=1):
+        verdict = "passes" if o.verdict == "survived" else "FAILS" if o.verdict == "killed" else "ERROR"
+        print(f"[{n:3d}/{len(chosen)}] {verdict:6s} {o.mutant.name} ({o.seconds:.1f} s)"
+              + ("" if o.verdict == "survived" else f"\n             {o.detail}"), flush=True)
+        if o.verdict != "survived":
+            bad.append(o)
+    print(f"\nalternatives: {len(chosen) - len(bad)}/{len(chosen)} get full marks in {time.monotonic() - start:.0f} s")
+    for o in bad:
+        print(f"  LOSES POINTS: {o.mutant.name}: {o.mutant.doc}")
+    return 1 if bad or not chosen else 0
 
 
 def run_all(only: str | None = None, jobs: int = 2) -> int:
@@ -219,5 +270,7 @@ def run_all(only: str | None = None, jobs: int = 2) -> int:
 
 
 def main(args) -> int:
-    """``python -m grader mutants [--only TEXT] [--jobs N]``."""
+    """``python -m grader mutants [--alternatives] [--only TEXT] [--jobs N]`` (``--mechanical``: mechanical.main)."""
+    if args.alternatives:
+        return run_alternatives(only=args.only, jobs=args.jobs)
     return run_all(only=args.only, jobs=args.jobs)

@@ -28,7 +28,9 @@ from grader.contract import REPO, stub_line
 
 LOCK_NAME = "student.lock"
 
-_MARKER_LIKE = re.compile(r"#\s*(BEGIN|END)\s*SOLUTION", re.IGNORECASE)
+# anything that looks like a marker, typos included ("# END SOLUTON", "#end_solution", "# BEGN SOLUTION"):
+# it must then be a well-formed marker, or it is reported at its own line
+_MARKER_LIKE = re.compile(r"(?i:#\s*(?:BEGIN|END)[\s_-]*SOL)|#\s*[A-Z]{2,}[\s_-]*SOL[A-Z]*\b")
 _BEGIN = re.compile(r"^(?P<indent>[ ]*)# BEGIN SOLUTION(?:[ ]+(?P<hint>\S.*?))?\s*$")
 _END = re.compile(r"^(?P<indent>[ ]*)# END SOLUTION\s*$")
 _DEF = re.compile(r"^(?P<indent>[ ]*)(?:async[ ]+)?(?:def|class)[ ]+(?P<name>\w+)")
@@ -112,6 +114,12 @@ def _enclosing_name(lines: list[str], index: int, indent: int) -> str | None:
         if m and len(m.group("indent")) < indent:
             return m.group("name")
     return None
+
+
+def release(text: str, path: str) -> str:
+    """Returns solution source ``text`` as reference code to hand out: the code kept, the marker lines dropped."""
+    drop = {line for b in parse_blocks(text, path) for line in (b.begin, b.end)}
+    return "".join(line for n, line in enumerate(text.splitlines(keepends=True), start=1) if n not in drop)
 
 
 def strip_solutions(text: str, path: str, student_path: str | None = None) -> str:

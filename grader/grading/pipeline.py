@@ -12,13 +12,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import os
 import tempfile
 import time
 import traceback
 from pathlib import Path
 
 from grader.contract import REPO, test_glob
+from grader.course import Assignment, CourseError, assignment, given_code
 from grader.grading.intake import Submission, SubmissionError, extract
 from grader.grading.plugin import GradingSession
 from grader.grading.recorder import ResultsRecorder
@@ -46,10 +49,11 @@ class Findings:
         self.blocked[pattern] = "\n".join(filter(None, [self.blocked.get(pattern), reason]))
 
 
-def static_findings(submission: Submission) -> Findings:
-    """Returns what the static checks of ``grader.submission.static`` mean for grading."""
+def static_findings(submission: Submission, required: list[str] | None = None) -> Findings:
+    """Returns what the static checks of ``grader.submission.static`` mean for grading (``required``: the files
+    the submission must hold, default the required list)."""
     found = Findings()
-    required = [rel for rel in required_modules() if not rel.endswith("__init__.py")]
+    required = [rel for rel in (required or required_modules()) if not rel.endswith("__init__.py")]
     problems = static.check(submission.root, required)
     missing = [p for p in problems if p.kind == static.MISSING]
     if missing:
@@ -78,31 +82,38 @@ def run_suites(rubric: Rubric, runner, results: Results, blocked: dict[str, str]
     """Runs the rubric's suites in this process against ``runner``; entries go to ``results``. Returns pytest's status."""
     import pytest
 
-    args = [*(str(REPO / s.path) for s in rubric.suites), "--rootdir", str(REPO), "-c", str(REPO / "pyproject.toml"),
+    args = [*(str(REPO / t) for s in rubric.suites for t in s.targets),
+            "--rootdir", str(REPO), "-c", str(REPO / "pyproject.toml"),
             "--impl", str(runner.root), "--rubric", str(rubric.path), "--hypothesis-profile", "grading",
-            "-q", "--tb=no", "--no-header", "-p", "no:cacheprovider", "--continue-on-collection-errors",
+            "-q", "--tb=no", "-rN", "--no-header", "-p", "no:cacheprovider", "--continue-on-collection-errors",
             "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     recorder = ResultsRecorder(results, rubric)
     return int(pytest.main(args, plugins=[GradingSession(runner, blocked), recorder]))
 
 
 def grade(submission: Path, results_path: Path, rubric_path: Path = DEFAULT_RUBRIC, device: str = "cpu",
-          isolation: str = "auto") -> Results:
+          isolation: str = "auto", quiet: bool = False, task: Assignment | None = None) -> Results:
     """Grades ``submission``, writes ``results_path`` and returns the results.
 
     ``isolation``: how student code is kept apart (``grader.sandbox.isolation.MODES``);
     grading refuses (raises SandboxError, after writing the results) when it cannot be had.
 
     The document is written whatever happens; a failure of the grader itself is
-    reported in its output and re-raised after writing.
+    reported in its output and re-raised after writing. ``quiet``: the test
+    run's own output is dropped (the caller prints the summary). ``task``: one
+    assignment of the course (its tests, runs and required files; its given
+    files from the reference); default the whole course, or what an
+    autograder's rubric, required list and ``given/`` say.
     """
     results = Results()
     results_path = Path(results_path).resolve()
     try:
         rubric = load_rubric(rubric_path)
+        if task is not None:
+            rubric = rubric.for_assignment(task)
         results.visibility, results.stdout_visibility = rubric.visibility, rubric.stdout_visibility
-        with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
-            _grade(Path(submission), Path(tmp), rubric, results, results_path, device, isolation)
+        with tempfile.TemporaryDirectory(prefix="grade-") as tmp, _silenced(quiet):
+            _grade(Path(submission), Path(tmp), rubric, results, results_path, device, isolation, task)
     except SandboxError as exc:
         results.note(f"This submission was not graded: the grader could not run student code safely here ({exc}). "
                      "This is not a problem of your code. Please tell the course staff.")
@@ -117,11 +128,26 @@ def grade(submission: Path, results_path: Path, rubric_path: Path = DEFAULT_RUBR
     return results
 
 
+@contextlib.contextmanager
+def _silenced(quiet: bool):
+    """Sends what the test run prints to /dev/null when ``quiet``."""
+    if not quiet:
+        yield
+        return
+    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+        yield
+
+
 def _grade(source: Path, tmp: Path, rubric: Rubric, results: Results, results_path: Path, device: str,
-           isolation: str) -> None:
+           isolation: str, task: Assignment | None) -> None:
     try:
         submission = extract(source, tmp / "student")
-        findings = static_findings(submission)
+        given = given_code(task)
+        for rel, data in given.items():  # the reference code of the given files, whatever the submission holds
+            (submission.root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (submission.root / rel).write_bytes(data)
+        required = None if task is None or task.whole else [*task.required, *given]
+        findings = static_findings(submission, required)
     except SubmissionError as exc:
         reason = f"Your submission was not graded: {exc}."
         submission = Submission(root=tmp / "rejected")
@@ -149,18 +175,31 @@ def _grade(source: Path, tmp: Path, rubric: Rubric, results: Results, results_pa
         runner.close()
 
 
+def chosen_assignment(args: argparse.Namespace) -> Assignment | None:
+    """Returns the assignment ``--assignment`` names (None without it); raises CourseError when it is unknown."""
+    if not getattr(args, "assignment", None):
+        return None
+    rubric = load_rubric(Path(args.rubric or DEFAULT_RUBRIC))
+    return assignment(args.assignment, runs=[r.name for r in rubric.training])
+
+
 def main(args: argparse.Namespace) -> int:
     """``python -m grader grade SUBMISSION [--results PATH] [--rubric PATH] [--device D]``."""
     try:
+        task = chosen_assignment(args)
         results = grade(Path(args.submission), Path(args.results), Path(args.rubric or DEFAULT_RUBRIC), args.device,
-                        NONE if args.no_isolation else args.isolation)
+                        NONE if args.no_isolation else args.isolation, quiet=args.quiet, task=task)
+    except CourseError as exc:
+        print(f"grade: {exc}")
+        return 2
     except SandboxError as exc:
         print(f"grade: {exc}\nresults written to {args.results} (nothing was graded)")
         return 2
     except Exception:
         print(f"results written to {args.results} (the grader failed; see above)")
         return 1
-    print()
+    if not args.quiet:
+        print()
     print(summary_table(results))
     print(f"results written to {args.results}")
     return 0

@@ -16,6 +16,7 @@ import pytest
 
 from grader.contract import REPO, module_names, module_of_test
 from grader.grading.messages import Blocked, failure_message, short
+from grader.grading.names import readable_name
 from grader.grading.results import Results
 from grader.grading.rubric import Rubric
 from grader.grading.summary import summary_table
@@ -35,7 +36,8 @@ def _decorated(item: pytest.Item) -> list[Any]:
     return chain
 
 
-def _attr(item: pytest.Item, name: str, default: Any = None) -> Any:
+def attribute(item: pytest.Item, name: str, default: Any = None) -> Any:
+    """Returns attribute ``name`` that a decorator left on the test of ``item`` or a function it wraps."""
     for obj in _decorated(item):
         if hasattr(obj, name):
             return getattr(obj, name)
@@ -54,6 +56,8 @@ class ResultsRecorder:
     def __init__(self, results: Results, rubric: Rubric | None, path: Path | None = None):
         self.results, self.rubric, self.path = results, rubric, path
         self.modules = module_names(required_modules())
+        self.order = list(dict.fromkeys(Path(f).stem for f in required_modules() if not f.endswith("__init__.py")))
+        self.numbers: dict[str, str] = {}
         self.states: dict[str, dict] = {}
         self.pending: dict[str, pytest.Item] = {}
         self.written: dict | None = None
@@ -68,8 +72,19 @@ class ResultsRecorder:
     def _module(self, path: Path) -> str:
         return module_of_test(path.name, self.modules)
 
+    def module_number(self, module: str) -> int:
+        """Returns the 1-based place of ``module`` on the page (the order of the required files)."""
+        if module not in self.order:
+            self.order.append(module)
+        return self.order.index(module) + 1
+
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.pending = {item.nodeid: item for item in session.items}
+        counts: dict[str, int] = {}
+        for item in session.items:
+            module = self._module(item.path)
+            counts[module] = counts.get(module, 0) + 1
+            self.numbers[item.nodeid] = f"{self.module_number(module)}.{counts[module]}"
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -101,23 +116,27 @@ class ResultsRecorder:
         self.pending.pop(item.nodeid, None)
         suite = self._suite(item.path)
         details = bool(suite and suite.details)
-        weight = float(_attr(item, "__weight__", 0.0) or 0.0)
-        column = _attr(item, "__leaderboard_column__")
+        weight = float(attribute(item, "__weight__", 0.0) or 0.0)
+        column = attribute(item, "__leaderboard_column__")
         passed = state["failure"] is None and state["skip"] is None and state["xfail"] is None
         if column is not None:
-            value = _attr(item, "__leaderboard_value__")
+            value = attribute(item, "__leaderboard_value__")
             if passed and isinstance(value, (int, float, str)) and not isinstance(value, bool):
-                self.results.add_leaderboard(column, value, _attr(item, "__leaderboard_sort_order__", "desc"))
+                self.results.add_leaderboard(column, value, attribute(item, "__leaderboard_sort_order__", "desc"))
             return
-        score = _attr(item, "__score__")
+        score = attribute(item, "__score__")
         score = float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None
         if score is None:
             score = weight if passed else 0.0
         output = self._output(item, state, details)
-        self.results.add_test(self.entry_name(item.nodeid), score, weight, passed and score >= weight, output,
-                              number=_attr(item, "__number__"), tags=list(_attr(item, "__tags__", ()) or ()),
-                              visibility=_attr(item, "__visibility__") or (suite.visibility if suite else None),
-                              module=self._module(item.path), suite=suite.name if suite else None)
+        module = self._module(item.path)
+        suite_name = suite.name if suite else None
+        number = attribute(item, "__number__") or self.numbers.get(item.nodeid)
+        tags = [module, *([suite_name] if suite_name else []), *(attribute(item, "__tags__", ()) or ())]
+        self.results.add_test(readable_name(item, module, suite_name), score, weight, passed and score >= weight,
+                              output, number=number, tags=list(dict.fromkeys(tags)),
+                              visibility=attribute(item, "__visibility__") or (suite.visibility if suite else None),
+                              module=module, suite=suite_name, id=self.entry_name(item.nodeid))
 
     def _output(self, item: pytest.Item, state: dict, details: bool) -> str:
         parts = []
@@ -127,7 +146,7 @@ class ResultsRecorder:
             parts.append(f"Expected to fail: {state['xfail']}")
         elif state["failure"] is not None:
             excinfo, report = state["failure"]
-            hidden_message = _attr(item, "__hide_errors__")
+            hidden_message = attribute(item, "__hide_errors__")
             if hidden_message is not None:
                 parts.append(str(hidden_message))
             elif excinfo is None:
@@ -158,9 +177,12 @@ class ResultsRecorder:
             text += " (Some of its points could not be counted.)"
         if suite and suite.details:
             text += "\n" + short(report.longreprtext, 2000)
-        self.results.add_test(self.entry_name(report.nodeid) + "::(all tests)", 0.0, points, False, text,
-                              visibility=suite.visibility if suite else None, module=self._module(path),
-                              suite=suite.name if suite else None)
+        module = self._module(path)
+        self.results.add_test(f"{module}: every test of {path.name} (the file could not be loaded)", 0.0, points,
+                              False, text, number=f"{self.module_number(module)}.0",
+                              tags=[module, *([suite.name] if suite else [])],
+                              visibility=suite.visibility if suite else None, module=module,
+                              suite=suite.name if suite else None, id=self.entry_name(report.nodeid) + "::(all tests)")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         try:

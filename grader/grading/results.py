@@ -24,6 +24,7 @@ TOTAL_TEST_OUTPUT_CHARS = 400_000
 SHORT_OUTPUT_CHARS = 300
 TOP_OUTPUT_CHARS = 32_000
 TRAINING_PREFIX = "training/"
+RUNS_NUMBER = 99  # graded training runs come after every module's tests on the page
 
 
 class ResultsError(ValueError):
@@ -57,6 +58,8 @@ class Entry:
     suite: str | None = None
     kind: str = "test"
     result: str = ""
+    id: str | None = None
+    """The test's pytest id (``public/test_conv.py::test_x[case]``), kept in the entry's ``extra_data`` for staff."""
 
     def to_dict(self, output_limit: int) -> dict:
         """Returns the Gradescope test entry, the output cut at ``output_limit`` characters."""
@@ -69,6 +72,8 @@ class Entry:
             entry["tags"] = list(self.tags)
         if self.visibility is not None:
             entry["visibility"] = self.visibility
+        if self.id is not None:
+            entry["extra_data"] = {"id": self.id}
         return entry
 
 
@@ -87,18 +92,20 @@ class Results:
 
     def add_test(self, name: str, score: float, max_score: float, passed: bool, output: str = "",
                  number: str | None = None, tags: list[str] | tuple = (), visibility: str | None = None,
-                 module: str | None = None, suite: str | None = None) -> Entry:
+                 module: str | None = None, suite: str | None = None, id: str | None = None) -> Entry:
         """Adds one test entry (score clipped to [0, max_score]) and returns it."""
         max_score = max(float(max_score or 0.0), 0.0)
         score = min(max(float(score or 0.0), 0.0), max_score)
         entry = Entry(name, score, max_score, passed, output or "", None if number is None else str(number),
-                      tuple(str(t) for t in tags), visibility, module, suite)
+                      tuple(str(t) for t in tags), visibility, module, suite, id=id)
         self.entries.append(entry)
         return entry
 
     def add_run(self, name: str, score: float, max_score: float, passed: bool, output: str, result: str = "") -> Entry:
         """Adds the entry of graded training run ``name``; ``result`` is its outcome in a few words."""
-        entry = self.add_test(TRAINING_PREFIX + name, score, max_score, passed, output, tags=["training"])
+        runs = sum(e.kind == "training" for e in self.entries)
+        entry = self.add_test(f"training run {name}: test accuracy", score, max_score, passed, output,
+                              number=f"{RUNS_NUMBER}.{runs + 1}", tags=["training", name], id=TRAINING_PREFIX + name)
         entry.kind, entry.result, entry.suite, entry.module = "training", result, "training", name
         return entry
 
@@ -125,10 +132,15 @@ class Results:
             data = entry.to_dict(TEST_OUTPUT_CHARS if used < TOTAL_TEST_OUTPUT_CHARS else SHORT_OUTPUT_CHARS)
             used += len(json.dumps(data["output"]))
             tests.append(data)
+        from grader.grading.summary import summary_markdown
+
         return {
             "score": round(sum(t["score"] for t in tests), 6),
             "execution_time": round(time.monotonic() - self.started, 3),
-            "output": truncate("\n\n".join(self.notes), TOP_OUTPUT_CHARS),
+            "output": truncate(summary_markdown(self), TOP_OUTPUT_CHARS),
+            "output_format": "md",
+            "test_output_format": "text",
+            "test_name_format": "text",
             "visibility": self.visibility,
             "stdout_visibility": self.stdout_visibility,
             "tests": tests,
@@ -146,7 +158,7 @@ class Results:
         problems = validate(data)
         if problems:
             data = {**data, "tests": [], "leaderboard": [], "score": 0.0, "visibility": "visible",
-                    "stdout_visibility": "hidden",
+                    "stdout_visibility": "hidden", "output_format": "text",
                     "output": truncate("The grader produced invalid results; please tell your instructor.\n"
                                        + "\n".join(problems), TOP_OUTPUT_CHARS)}
         write_atomic(Path(path), data)

@@ -5,6 +5,7 @@ holds it (``training[1].full must be a number in [0, 1], got 'high'``).
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,13 @@ class Suite:
     path: str
     visibility: str
     details: bool
+    files: tuple[str, ...] = ()
+    """When set, the test files of ``path`` to run (one assignment's); else every test under ``path``."""
+
+    @property
+    def targets(self) -> list[str]:
+        """The paths pytest runs for this suite (relative to the repository)."""
+        return list(self.files) or [self.path]
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,19 @@ class Rubric:
     stdout_visibility: str = "hidden"
     training: list[TrainingRun] = field(default_factory=list)
     training_memory_mb: int | None = None
+
+    def for_assignment(self, task, root: Path = REPO) -> "Rubric":
+        """Returns this rubric restricted to assignment ``task``: its tests in every suite, its training runs."""
+        if task.whole:
+            return self
+        suites = []
+        for suite in self.suites:
+            base = root / suite.path
+            tests = sorted(base.rglob("test_*.py")) if base.is_dir() else [base]
+            files = tuple(t.relative_to(root).as_posix() for t in tests if task.grades_test(t.name))
+            if files:
+                suites.append(dataclasses.replace(suite, files=files))
+        return dataclasses.replace(self, suites=suites, training=[r for r in self.training if r.name in task.training])
 
     def suite_of(self, path: Path, root: Path = REPO) -> Suite | None:
         """Returns the suite that test file ``path`` belongs to, if any."""

@@ -41,21 +41,25 @@ def unfinished(student: Path) -> list[str]:
     return [what for path in python_files(student) for what in stubs_in(path.read_text(encoding="utf-8", errors="replace"))]
 
 
-def build_submission(student: Path | None = None, out: Path | None = None, repo: Path = REPO) -> Path:
+def build_submission(student: Path | None = None, out: Path | None = None, repo: Path = REPO,
+                     required: list[str] | None = None) -> Path:
     """Returns the path of a submission zip of ``student`` (default ``student/``).
 
     Raises SubmissionRefused listing every problem that ``static.check`` finds;
-    nothing is written then.
+    the zip from an earlier build is removed first, so a refused build never
+    leaves a stale zip that could be uploaded by mistake.
     """
+    out = Path(out or repo / "dist" / "submission.zip")
+    out.unlink(missing_ok=True)
     student = Path(student or repo / "student")
     if not student.is_dir():
         raise SubmissionRefused(f"{student} is not a folder; run this from the folder that holds student/")
     experiment = student.parent / EXPERIMENT
-    problems = static.check(student, required_files(repo), experiment=experiment if experiment.is_file() else None)
-    out = Path(out or repo / "dist" / "submission.zip")
+    problems = static.check(student, required or required_files(repo),
+                            experiment=experiment if experiment.is_file() else None)
     if problems:
-        raise SubmissionRefused(f"{len(problems)} problem(s) to fix before submitting ({out.name} was not written):\n  "
-                                + "\n  ".join(map(str, problems)))
+        raise SubmissionRefused(f"{len(problems)} problem(s) to fix before submitting ({shown(out)} was not written; "
+                                "an earlier one was removed):\n  " + "\n  ".join(map(str, problems)))
     entries = {f"student/{p.relative_to(student).as_posix()}": p.read_bytes() for p in python_files(student)}
     if experiment.is_file():
         entries[EXPERIMENT] = experiment.read_bytes()
@@ -73,8 +77,18 @@ def shown(path: Path) -> str:
 
 def main(args: argparse.Namespace) -> int:
     """``python -m grader build submission [--source FOLDER] [--out ZIP]``."""
+    out, required = args.out and Path(args.out), None
+    if getattr(args, "assignment", None):  # in the repository: one assignment's files, to dist/<name>/
+        from grader.course import CourseError, assignment
+        try:
+            task = assignment(args.assignment)
+        except CourseError as exc:
+            print(f"build submission: {exc}")
+            return 1
+        out = out or REPO / "dist" / task.name / "submission.zip"
+        required = list(task.required)
     try:
-        out = build_submission(args.source and Path(args.source), args.out and Path(args.out))
+        out = build_submission(args.source and Path(args.source), out, required=required)
     except SubmissionRefused as exc:
         print(f"build submission: {exc}")
         return 1

@@ -12,9 +12,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
+__tracebackhide__ = True  # a failure's traceback shows the test and the student's code only
+
 
 class CheckFailed(AssertionError):
     """A check failed: ``str()`` is the whole message, ``summary`` what failed without any value."""
+
+    __module__ = "builtins"  # tracebacks name it ``CheckFailed``, not by the kit's module path
 
     def __init__(self, message: str, summary: str, hint: str = ""):
         super().__init__(message + (f"\n  hint: {hint}" if hint else ""))
@@ -92,10 +96,12 @@ def allclose(actual: Any, expected: Any, what: str, rtol: float = 1e-5, atol: fl
         raise CheckFailed(msg, f"{what} is wrong", hint)
 
 
-def unchanged(before: Any, after: Any, what: str) -> None:
-    """Checks that an input array was not modified in place."""
+def unchanged(before: Any, after: Any, what: str, tensor: bool = False) -> None:
+    """Checks that an input array (a torch tensor when ``tensor``) was not modified in place."""
     if not np.array_equal(np.asarray(before), np.asarray(after)):
-        message = f"{what} was modified in place; work on a copy (e.g. x = x.copy() or out = f(x))"
+        fix = ("write a new tensor (t = t.clone(), or out-of-place operations such as p = p - lr * g)" if tensor
+               else "work on a copy (x = x.copy(), or out = f(x) instead of x += ...)")
+        message = f"{what} was modified in place; {fix}"
         raise CheckFailed(message, message)
 
 

@@ -20,6 +20,8 @@ from typing import Any, Callable
 from grader.contract import PACKAGES, REPO
 from grader.testkit.plain import to_plain
 
+__tracebackhide__ = True  # pytest shows the test and the student's code, not the harness
+
 PROBE_PACKAGE = "grader.testkit.probes"
 EXECUTOR = "grader.testkit.harness:execute"
 """What a sandboxed worker runs for each call (see ``grader.sandbox.Sandbox``)."""
@@ -81,24 +83,71 @@ def execute(name: str, args: list, kwargs: dict) -> Any:
     return to_plain(result)
 
 
+class StudentImportError(ImportError):
+    """A file of the implementation does not import; the message names it, the line and the error."""
+
+    __module__ = "builtins"  # tracebacks name it ``StudentImportError``, not by the kit's module path
+
+
 class LocalRunner:
-    """Runs probes in this process against the implementation rooted at ``root``."""
+    """Runs probes in this process against the implementation rooted at ``root``.
+
+    A file that does not import is reported in full by the first test that
+    needs it, and named in one line by every later one: one typo does not fill
+    the terminal with the same traceback a hundred times.
+    """
 
     mode = "local"
 
     def __init__(self, root: Path):
         self.root = Path(root)
         self._scratch: tempfile.TemporaryDirectory | None = None
+        self._broken: set[str] = set()
         _activate(self.root)
 
     def run(self, name: str, args: list, kwargs: dict) -> Any:
-        return execute(name, copy.deepcopy(args), copy.deepcopy(kwargs))
+        try:
+            return execute(name, copy.deepcopy(args), copy.deepcopy(kwargs))
+        except Exception as exc:
+            failure = import_failure(exc, self.root)
+            if failure is None:
+                raise
+            file, where, error = failure
+            if file in self._broken:
+                raise StudentImportError(f"{file} does not import ({error.split(':')[0]}); see the first test that "
+                                         "needed it shows why") from None
+            self._broken.add(file)
+            raise StudentImportError(f"{where}: {error}\n  {file} does not import, so every test that needs it "
+                                     "fails: fix this first") from None
 
     def scratch(self) -> Path:
         """Returns a new empty folder (removed when the runner goes away)."""
         if self._scratch is None:
             self._scratch = tempfile.TemporaryDirectory(prefix="impl-scratch-")
         return Path(tempfile.mkdtemp(dir=self._scratch.name))
+
+
+def import_failure(exc: BaseException, root: Path) -> tuple[str, str, str] | None:
+    """Returns (file, file:line, error) when ``exc`` comes from importing a file under ``root``, else None."""
+    def shown(path: str) -> str:
+        return f"{root.name}/{Path(path).resolve().relative_to(root.resolve()).as_posix()}"
+
+    prefix = str(root.resolve()) + "/"
+    error = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, SyntaxError) and str(Path(exc.filename or "").resolve()).startswith(prefix):
+        file = shown(exc.filename)
+        text = f"\n    {exc.text.strip()}" if exc.text else ""
+        return file, f"{file}:{exc.lineno}", f"{type(exc).__name__}: {exc.msg}{text}"
+    student, tb = [], exc.__traceback__
+    while tb is not None:
+        if str(Path(tb.tb_frame.f_code.co_filename).resolve()).startswith(prefix):
+            student.append((tb.tb_frame, tb.tb_lineno))
+        tb = tb.tb_next
+    if not any(f.f_code.co_name == "<module>" for f, _ in student):
+        return None
+    innermost, line = student[-1]
+    file = shown(innermost.f_code.co_filename)
+    return file, f"{file}:{line}", error
 
 
 def _activate(root: Path) -> None:

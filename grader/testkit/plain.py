@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+__tracebackhide__ = True  # a failure's traceback shows the test and the student's code only
+
 ARRAY_KEY = "__ndarray__"
 MAX_ARRAY_BYTES = 64 << 20  # far above any array a test or a graded run exchanges (a few MB at most)
 MAX_DEPTH = 64              # results nest a few levels (a dict of lists of arrays)

@@ -24,6 +24,7 @@ from hypothesis import settings
 
 from grader.contract import is_stub_message
 from grader.testkit.expect_fail import ExpectFail
+from grader.testkit.hints import error_hint, is_numeric_warning, test_hints
 from grader.testkit.harness import Harness, LocalRunner, resolve_impl
 from grader.testkit.profiles import default_profile, register_profiles
 
@@ -36,6 +37,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="implementation under test: student, solutions, or a folder (default: student)")
     group.addoption("--expect-fail", action="store_true",
                     help="pass only if every test fails (checks that the skeleton earns no points)")
+    group.addoption("--durations-file", metavar="PATH",
+                    help="write every test's duration (setup, call and teardown, in seconds) to PATH as JSON")
+    group.addoption("--one-line-failures", action="store_true",
+                    help="end with one line per failed test: its id and the first line of why (the handout's default)")
 
 
 @pytest.hookimpl(tryfirst=True)  # before hypothesis's own plugin loads --hypothesis-profile
@@ -48,6 +53,23 @@ def pytest_configure(config: pytest.Config) -> None:
         settings.load_profile(default_profile())
     if config.getoption("expect_fail"):
         config.pluginmanager.register(ExpectFail(), "grader-expect-fail")
+    if config.getoption("durations_file"):
+        config.pluginmanager.register(DurationsFile(Path(config.getoption("durations_file"))), "grader-durations")
+
+
+class DurationsFile:
+    """Writes ``{test id: seconds}`` when the session ends (the mutant runner runs cheap tests first with it)."""
+
+    def __init__(self, path: Path):
+        self.path, self.seconds = path, {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.seconds[report.nodeid] = self.seconds.get(report.nodeid, 0.0) + report.duration
+
+    def pytest_sessionfinish(self) -> None:
+        import json
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps({k: round(v, 4) for k, v in sorted(self.seconds.items())}, indent=0))
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -77,6 +99,52 @@ def tmp_path(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     if getattr(request.config.stash.get(RUNNER, None), "mode", "local") == "sandbox":
         return request.getfixturevalue("impl").scratch()
     return tmp_path_factory.mktemp(re.sub(r"\W", "_", request.node.name)[:30], numbered=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Adds hints to a failure: the test's own hints when a numeric warning stopped it early, and what a common
+    numpy or torch error usually means."""
+    try:
+        return (yield)
+    except Exception as exc:
+        for note in failure_hints(exc, getattr(item, "function", None)):
+            exc.add_note(note)
+        raise
+
+
+def failure_hints(exc: BaseException, function: Any) -> list[str]:
+    """Returns the hint lines for failure ``exc`` of test ``function`` (a sandboxed error keeps its class name)."""
+    type_name = getattr(exc, "type_name", None) or type(exc).__name__
+    message = getattr(exc, "message", None) or str(exc)
+    hints = test_hints(function) if is_numeric_warning(type_name, message) and function is not None else []
+    hints = hints or [h for h in [error_hint(type_name, message)] if h]
+    return [f"  hint: {hint}" for hint in hints]
+
+
+FAILURE_LINE_CHARS = 160
+
+
+def failure_line(report: pytest.TestReport) -> str:
+    """Returns ``FAILED <test id> - <the first line of why>``, at most FAILURE_LINE_CHARS characters."""
+    crash = getattr(report.longrepr, "reprcrash", None)
+    why = crash.message if crash is not None else str(report.longrepr or "")
+    why = next((line.strip() for line in why.splitlines() if line.strip()), "")
+    line = f"{'FAILED' if report.when == 'call' else 'ERROR'} {report.nodeid} - {why}"
+    return line if len(line) <= FAILURE_LINE_CHARS else line[:FAILURE_LINE_CHARS - 3] + "..."
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    failed = [r for key in ("failed", "error") for r in terminalreporter.stats.get(key, [])
+              if isinstance(r, pytest.TestReport)]
+    if not failed:
+        return
+    if config.getoption("tbstyle") in ("auto", "short", "line", "no"):
+        terminalreporter.write_line("for the full traceback of a test, run: pytest --tb=long <its test id>")
+    if config.getoption("one_line_failures"):
+        terminalreporter.section(f"{len(failed)} failed, one line each", sep="=")
+        for report in failed:
+            terminalreporter.write_line(failure_line(report))
 
 
 @pytest.hookimpl(hookwrapper=True)

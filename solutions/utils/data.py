@@ -133,7 +133,7 @@ def load_mnist(root: str | Path, split: str = "train", flatten: bool = True) -> 
     if len(images) != len(labels):
         raise ValueError(f"{images_path} holds {len(images)} images but {labels_path} holds {len(labels)} labels")
     X = images.astype(np.float32) / 255.0
-    X = X.reshape(len(X), -1) if flatten else X[:, None, :, :]
+    X = X.reshape(len(X), X.shape[1] * X.shape[2]) if flatten else X[:, None, :, :]
     return X, labels.astype(np.int64)
     # END SOLUTION
 

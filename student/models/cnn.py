@@ -55,7 +55,8 @@ class ConvNet(nn.Module):
     channels: output channels of the stages; activation: a name of
     ``ACTIVATIONS``; dropout: drop probability before the head; extra_layers,
     skip_every: shape-preserving convolutions after the last stage and the size
-    of the blocks that get a skip connection (0: none). x: (N, in_channels, H, W).
+    of the blocks that get a skip connection (0: none); a negative extra_layers or
+    skip_every raises ValueError. x: (N, in_channels, H, W).
     The class attribute ``dims`` (2 here, 1 in Conv1dNet) picks the 2-D or 1-D
     convolution and pooling modules. The default on 1x28x28 input has 50,186 parameters.
     """

@@ -45,7 +45,7 @@ def grade(tmp_path: Path, source: Path, rubric_path: Path, name: str = "results"
     data = json.loads(results.read_text())
     assert validate(data) == []
     return {"data": data, "seconds": time.monotonic() - start, "stdout": proc.stdout, "size": results.stat().st_size,
-            "tests": {t["name"]: t for t in data["tests"]}}
+            "tests": {t["extra_data"]["id"]: t for t in data["tests"]}}
 
 
 def of(result: dict, test_file: str) -> list[dict]:

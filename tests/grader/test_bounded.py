@@ -393,7 +393,7 @@ def test_a_yaml_bomb_as_the_experiment_config_costs_only_its_run(tmp_path):
     rubric = RUBRIC + (f"training:\n  - {{name: tuned, config: {REPO / 'configs' / 'experiment.yaml'}, points: 1, "
                        "from_submission: true, time_limit_s: 60}\n")
     data, rss = grade_measured(tmp_path, sub, rubric)
-    run = next(t for t in data["tests"] if t["name"] == "training/tuned")
+    run = next(t for t in data["tests"] if t["extra_data"]["id"] == "training/tuned")
     assert run["score"] == 0 and "Your configs/experiment.yaml cannot be used" in run["output"]
     assert "anchors and aliases (&name, *name) are not accepted" in run["output"], run["output"]
     assert any(t["score"] > 0 for t in data["tests"]), "the rest of the submission is graded"

@@ -10,7 +10,7 @@ from grader.training.config import (MAX_BATCH_SIZE, MAX_EPOCHS, MAX_EXAMPLE_PASS
 from grader.yamlfile import read_yaml
 
 REPO = Path(__file__).resolve().parents[2]
-TRAINING_CONFIGS = sorted(p for p in (REPO / "configs").rglob("*.yaml") if p.name not in ("policy.yaml", "rubric.yaml"))
+TRAINING_CONFIGS = sorted(p for p in (REPO / "configs").rglob("*.yaml") if p.name not in ("policy.yaml", "rubric.yaml", "course.yaml"))
 BASE = {
     "data": {"name": "digits"},
     "model": {"type": "two_layer_net", "hidden_size": 32},

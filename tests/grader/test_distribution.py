@@ -22,6 +22,7 @@ import pytest
 from grader.authoring import builds as build
 from grader.authoring import leaks
 from grader.contract import EXPERIMENT
+from grader.course import load_course
 from grader.grading.results import validate
 from grader.grading.rubric import DEFAULT_RUBRIC, load_rubric
 from tests.grader.attacks import DAEMON_NAME, SPY_ATTEMPTS, processes_named, refusals, spy
@@ -219,7 +220,9 @@ def workspace():
 @pytest.fixture(scope="module")
 def offline(wheels, workspace) -> dict[str, str]:
     """The environment of every command below: pip reads only the local wheel folder."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "VIRTUAL_ENV"))}
+    # a make that runs these tests passes its variables (TESTS=...) down to every make below it: not to the handout's
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PIP_", "VIRTUAL_ENV", "MAKE", "MFLAGS")) and k != "TESTS"}
     return {**env, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels), "PYTHON": shared_python(),
             "VENV": str(workspace / "venv")}
 
@@ -238,12 +241,26 @@ def handout_copy(zips, workspace: Path, name: str) -> Path:
 
 
 def test_handout_public_tests_fail_on_the_skeleton_with_messages(zips, workspace, offline, python):
+    """The skeleton with one import error in layers/losses.py: the error is shown at most twice, the run ends with
+    one line per failed test, and ``make test TESTS=<file>`` runs that file alone."""
     handout = handout_copy(zips, workspace, "skeleton")
-    result = run(["make", "test", "ARGS=-q"], cwd=handout, env=offline)
+    losses = handout / "student" / "layers" / "losses.py"
+    losses.write_text(losses.read_text().replace("import numpy as np\n", "import numpy as np\nimport nowhere_at_all\n", 1))
+    env = {k: v for k, v in offline.items() if k != "CI"}
+    result = run(["make", "test"], cwd=handout, env=env)
     assert result.returncode != 0
     summary = pytest_summary(result.stdout)
     assert " failed" in summary and "passed" not in summary and "error" not in summary, result.stdout[-3000:]
     assert "is not implemented yet" in result.stdout
+    assert 1 <= result.stdout.count("No module named 'nowhere_at_all'") <= 2, result.stdout[-5000:]
+    failed = int(re.search(r"(\d+) failed", summary).group(1))
+    lines = result.stdout[result.stdout.index("failed, one line each"):].splitlines()[1:]
+    lines = [line for line in lines if line.startswith(("FAILED ", "ERROR "))]
+    assert len(lines) == failed, result.stdout[-3000:]
+    assert "grader/testkit" not in result.stdout
+    only = run(["make", "test", "TESTS=tests/public/test_linear.py"], cwd=handout, env=env)
+    ran = set(re.findall(r"^(?:FAILED|ERROR) (tests/public/[\w.]+)::", only.stdout, re.M))
+    assert ran == {"tests/public/test_linear.py"}, only.stdout[-3000:]
 
 
 @pytest.fixture(scope="module")
@@ -267,16 +284,39 @@ def test_handout_public_tests_pass_with_the_solutions_and_make_submission_zips_t
     assert (EXPERIMENT in names) == (REPO / EXPERIMENT).is_file()
 
 
+COURSE = load_course(runs=[r.name for r in load_rubric(DEFAULT_RUBRIC).training]).assignments
+FIRST = COURSE[0].name
+"""The autograder of the first assignment also serves the attacks and the unprivileged grader below."""
+
+
 @pytest.fixture(scope="module")
-def autograder(zips, workspace, offline, python) -> Path:
-    """A root laid out like Gradescope's /autograder, after setup.sh installed into the shared interpreter."""
-    root = workspace / "autograder"
-    unzip(zips["autograder"], root / "source")
-    shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
-    result = run(["bash", "source/setup.sh"], cwd=root, env={**offline, "PYTHON": str(python)}, timeout=900)
-    assert result.returncode == 0, result.stdout
-    assert "the grader imports" in result.stdout
-    return root
+def course_zips(tmp_path_factory) -> dict[str, dict[str, Path]]:
+    """Every assignment's handout and autograder, each searched for leaks by the build itself."""
+    out = tmp_path_factory.mktemp("course")
+    return {a.name: {"handout": build.build_handout(out=out / a.name / "handout.zip", task=a),
+                     "autograder": build.build_autograder(out=out / a.name / "autograder.zip", task=a)}
+            for a in COURSE}
+
+
+@pytest.fixture(scope="module")
+def autograders(course_zips, workspace, offline, python) -> dict[str, Path]:
+    """Per assignment, a root laid out like Gradescope's /autograder, after its setup.sh installed into the shared
+    interpreter."""
+    roots = {}
+    for name, zips_of in course_zips.items():
+        root = workspace / f"autograder-{name}"
+        unzip(zips_of["autograder"], root / "source")
+        shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
+        result = run(["bash", "source/setup.sh"], cwd=root, env={**offline, "PYTHON": str(python)}, timeout=900)
+        assert result.returncode == 0, result.stdout
+        assert "the grader imports" in result.stdout
+        roots[name] = root
+    return roots
+
+
+@pytest.fixture(scope="module")
+def autograder(autograders) -> Path:
+    return autograders[FIRST]
 
 
 def grade(root: Path, env: dict, python: Path | str, submission_zip: Path | None = None,
@@ -304,22 +344,33 @@ def total(data: dict) -> float:
     return sum(t["max_score"] for t in data["tests"])
 
 
-def test_autograder_gives_full_score_to_the_solutions_submission(autograder, offline, python, solved_submission):
-    data = grade(autograder, offline, python, solved_submission,
+@pytest.mark.parametrize("task", COURSE, ids=[a.name for a in COURSE])
+def test_each_assignment_grades_its_solved_handout_full_and_its_skeleton_zero(task, course_zips, autograders,
+                                                                            workspace, offline, python):
+    """The assignment's handout with the solutions of its exercises copied in, zipped by its `make submission`, gets
+    every point of its autograder, tests and runs, even with a given file broken (the grader uses the reference);
+    its skeleton gets 0."""
+    handout = unzip(course_zips[task.name]["handout"], workspace / f"solved-{task.name}") / "handout"
+    skeleton = workspace / f"skeleton-{task.name}" / "student"
+    shutil.copytree(handout / "student", skeleton)
+    for rel in task.exercises:
+        shutil.copy2(REPO / "solutions" / rel, handout / "student" / rel)
+    for rel in task.given[:1]:
+        (handout / "student" / rel).write_text("raise ImportError('a given file changed by the student')\n")
+    made = run(["make", "submission"], cwd=handout, env=offline)
+    assert made.returncode == 0, made.stdout
+    data = grade(autograders[task.name], offline, python, handout / "dist" / "submission.zip",
                  metadata={"previous_submissions": [{}, {}], "id": 7})
     assert [(t["name"], t["output"][:500]) for t in data["tests"] if t["status"] != "passed"] == []
-    assert total(data) > 0
-    assert data["score"] == pytest.approx(total(data))
-    assert data["output"].startswith("Submission 3 of this assignment.")
-    rubric = load_rubric(DEFAULT_RUBRIC)
-    assert {r.name for r in rubric.training} <= {t["name"].removeprefix("training/") for t in data["tests"]}
-    assert data["execution_time"] < rubric.limits.budget_s
-
-
-def test_autograder_gives_zero_to_the_skeleton(autograder, offline, python):
-    data = grade(autograder, offline, python, student=REPO / "student")
-    assert total(data) > 0
-    assert data["score"] == 0
+    assert total(data) > 0 and data["score"] == pytest.approx(total(data))
+    assert "Submission 3 of this assignment." in data["output"]
+    runs = {t["extra_data"]["id"].removeprefix("training/") for t in data["tests"] if "training" in t["tags"]}
+    assert runs == set(task.training)
+    graded = {t["extra_data"]["id"].split("::")[0] for t in data["tests"] if "training" not in t["tags"]}
+    assert graded == {f.removeprefix("tests/") for f in task.tests("tests/public") + task.tests("tests/hidden")}
+    assert data["execution_time"] < load_rubric(DEFAULT_RUBRIC).limits.budget_s
+    data = grade(autograders[task.name], offline, python, student=skeleton)
+    assert total(data) > 0 and data["score"] == 0
 
 
 def test_autograder_isolated_by_user_gives_partial_score_for_one_broken_file_and_stops_a_spy(

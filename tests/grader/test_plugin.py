@@ -128,7 +128,7 @@ def run_suite(tmp_path: Path, files: dict[str, str], details: bool = True) -> di
     assert results.exists(), proc.stdout + proc.stderr
     data = json.loads(results.read_text())
     assert validate(data) == []
-    return {"data": data, "tests": {t["name"].split("::", 1)[1]: t for t in data["tests"]}, "stdout": proc.stdout}
+    return {"data": data, "tests": {t["extra_data"]["id"].split("::", 1)[1]: t for t in data["tests"]}, "stdout": proc.stdout}
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +155,7 @@ def test_every_outcome_keeps_its_max_score(public):
 
 def test_decorators_are_read(public):
     t = public["tests"]
-    assert t["test_passes"]["number"] == "1.1" and t["test_passes"]["tags"] == ["basics", "numpy"]
+    assert t["test_passes"]["number"] == "1.1" and t["test_passes"]["tags"][-2:] == ["basics", "numpy"]
     assert (t["test_partial"]["score"], t["test_partial"]["max_score"], t["test_partial"]["status"]) == (1.5, 4, "failed")
     assert t["test_hidden_errors"]["visibility"] == "after_due_date"
     assert t["test_hidden_errors"]["output"] == "The instructor hides why."

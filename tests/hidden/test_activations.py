@@ -76,3 +76,13 @@ def test_leaky_relu_slope_is_a_parameter(impl, slope, x):
     got = impl.probe(forward_backward, MOD, "leaky_relu", [x], dout, {"slope": slope})
     checks.close(got["out"], np.where(x > 0, x, slope * x), "leaky_relu_forward with a given slope", reveal=False)
     checks.close(got["grads"][0], np.where(x > 0, 1.0, slope), "leaky_relu_backward with a given slope", reveal=False)
+
+
+@weight(1)
+@pytest.mark.parametrize("name", list(ORACLES))
+@given(x=float_arrays(bound=30.0), seed=seeds())
+def test_activation_backward_leaves_dout_unchanged(impl, name, x, seed):
+    """Every activation's backward does not modify its upstream gradient dout in place."""
+    dout = gaussian(seed, *x.shape)
+    got = impl.probe(forward_backward, MOD, name, [x], dout.copy())
+    checks.unchanged(dout, got["dout_after"], f"the input dout of {name}_backward")

@@ -68,3 +68,20 @@ def test_activations_dict_maps_every_name_to_its_module(impl):
         assert got[name]["class"] == cls, f"ACTIVATIONS[{name!r}] should be the class {cls}"
         out, _ = oracle(ORACLES[name], x, np.ones_like(x))
         checks.allclose(got[name]["out"], out, f"ACTIVATIONS[{name!r}]()(x)", reveal=False)
+
+
+@weight(1)
+@pytest.mark.parametrize("name", list(CLASSES))
+@given(x=float_arrays(bound=30.0), seed=seeds())
+def test_torch_activation_keeps_float64_input_in_float64(impl, name, x, seed):
+    """Each module maps a float64 tensor to a float64 tensor equal to its functional twin, gradient included."""
+    dout = gaussian(seed, *x.shape)
+    got = impl.probe(forward_backward, f"{MOD}:{CLASSES[name]}", x, dout)
+    out, dx = oracle(ORACLES[name], x, dout)
+    what = f"{CLASSES[name]}()(x) for a float64 x"
+    result = checks.array(got["out"], what, shape=x.shape)
+    assert result.dtype == np.float64, (
+        f"{what} has dtype {result.dtype}; expected float64, the dtype of x\n"
+        "  hint: build tensors with torch.zeros_like(x) or torch.where, not torch.zeros(shape), which is float32")
+    checks.close(result, out, what, tol=1e-6, atol=1e-10, reveal=False)
+    checks.close(got["dx"], dx, f"the gradient of {what}", tol=1e-6, atol=1e-10, reveal=False)

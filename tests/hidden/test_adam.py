@@ -1,5 +1,6 @@
 """Hidden tests of ema_update and Adam: trajectories against torch.optim.Adam, skipped parameters, step counts."""
 import numpy as np
+import pytest
 import torch
 from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
@@ -21,7 +22,11 @@ def torch_adam(params, grads, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_deca
 @weight(2)
 @given(x=float_arrays(max_dims=2), old=st.floats(-10, 10), beta=st.floats(0.0, 0.999), t=st.integers(1, 60))
 def test_ema_update_matches_its_definition(impl, x, old, beta, t):
-    ema, ema_star = impl.call(f"{MOD}:ema_update", x, beta, t, np.full_like(x, old))
+    old_array = np.full_like(x, old)
+    got = impl.call_keeping_inputs(f"{MOD}:ema_update", x, beta, t, old_array)
+    ema, ema_star = got["out"]
+    checks.unchanged(x, got["args_after"][0], "the input x_t of ema_update")
+    checks.unchanged(old_array, got["args_after"][3], "the input ema_star_old of ema_update")
     expected_star = beta * old + (1 - beta) * x
     checks.close(ema_star, expected_star, "ema_star_t returned by ema_update", reveal=False)
     checks.close(ema, expected_star / (1 - beta ** t), "the bias-corrected ema returned by ema_update", reveal=False,
@@ -108,7 +113,7 @@ def test_adam_step_never_modifies_grad(impl, seed, weight_decay):
     for k, step_grads in enumerate(grads):
         for i, g in enumerate(step_grads):
             checks.array(got["grads"][k][i], f"p.grad after step {k + 1}", shape=g.shape)
-            checks.unchanged(g, got["grads"][k][i], "p.grad (step() must only read it)")
+            checks.unchanged(g, got["grads"][k][i], "p.grad (step() must only read it)", tensor=True)
 
 
 @weight(1)
@@ -117,4 +122,29 @@ def test_adam_zero_grad_sets_every_grad_to_none(impl):
     got = impl.probe(zero_grad, ADAM, params, grads[0], {"lr": 0.1})
     assert got["grad_is_none"] == [True] * len(params), "zero_grad() should set every parameter's grad to None"
     for p, after in zip(params, got["params"]):
-        checks.unchanged(p, after, "a parameter during zero_grad()")
+        checks.unchanged(p, after, "a parameter during zero_grad()", tensor=True)
+
+
+@weight(1)
+def test_adam_defaults_match_torch_optim_adam_defaults(impl):
+    params, grads = draw_problem(17, 10)
+    got = impl.probe(trajectory, ADAM, params, grads)
+    check_trajectory(got["params"], torch_adam(params, grads), "Adam(params) with the defaults",
+                     hint="the defaults are lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0")
+
+
+@weight(1)
+@pytest.mark.parametrize("weight_decay", [0.0, 0.1])
+def test_adam_keeps_float32_parameters_float32(impl, weight_decay):
+    params, grads = draw_problem(18, 10)
+    params = [p.astype(np.float32) for p in params]
+    grads = [[g.astype(np.float32) for g in step] for step in grads]
+    kwargs = {"lr": 0.01, "weight_decay": weight_decay}
+    got = impl.probe(trajectory, ADAM, params, grads, kwargs)
+    expected = torch_adam(params, grads, **kwargs)
+    for k, (got_step, exp_step) in enumerate(zip(got["params"], expected)):
+        for i, (g, e) in enumerate(zip(got_step, exp_step)):
+            g = checks.array(g, f"parameter {i} after step {k + 1}", shape=e.shape)
+            assert g.dtype == np.float32, (f"a float32 parameter became {g.dtype} after step {k + 1}; update it in "
+                                           "place (p.sub_(...)) with moments of the parameter's dtype")
+            checks.allclose(g, e, f"float32 parameter {i} after step {k + 1}", reveal=False)

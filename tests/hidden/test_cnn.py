@@ -22,12 +22,12 @@ NETS = {2: "models.cnn:ConvNet", 1: "models.cnn:Conv1dNet"}
 
 
 def convnet_count(in_channels, num_classes, size, channels, extra_layers=0, dims=2, batchnorm=False):
-    """Parameters of the spec's network; BatchNorm counted in the stages only (call with extra_layers=0)."""
+    """Parameters of the spec's network; with batchnorm, a weight and a bias per channel after every convolution."""
     kernel, total, c, sizes = 3 ** dims, 0, in_channels, [size] * dims
     for out in channels:
         total += kernel * c * out + out + (2 * out if batchnorm else 0)
         c, sizes = out, [s // 2 for s in sizes]
-    total += extra_layers * (kernel * c * c + c)
+    total += extra_layers * (kernel * c * c + c + (2 * c if batchnorm else 0))
     return total + c * math.prod(sizes) * num_classes + num_classes
 
 
@@ -70,17 +70,22 @@ def check_network(got, x, stages, extra_layers, skip_every, activation, norm=Fal
                  "a stage is convolution, (BatchNorm), activation, 2x2 max-pool, in this order")
     block = skip_every or 1
     for start in range(stages, convs, block):
+        end = min(start + block, convs)  # the last extra_layers % skip_every layers form a shorter group
+        skip = skip_every > 0 and end - start == skip_every
         h_in = h
-        for i in range(start, start + block):
-            h = act(activation, calls[i]["output"])
-            if i < start + block - 1:
-                received(i + 1, h, f"the input of extra convolution {i - stages + 2}")
-        if skip_every:
+        for i in range(start, end):
+            y = calls[i]["output"]
+            h = act(activation, batchnorm(y) if norm else y)
+            if i < end - 1:
+                received(i + 1, h, f"the input of extra convolution {i - stages + 2}",
+                         "each extra layer is a shape-preserving convolution, (BatchNorm), the activation")
+        if skip:
             h = h_in + h
-        first, last = start - stages + 1, start - stages + block
-        received(start + block, h, f"the output of extra layer {first}" + (f" to {last}" if last > first else ""),
-                 "a skip connection adds a block's input to the output of its last activation" if skip_every else
-                 "each extra layer is a shape-preserving convolution followed by the activation")
+        first, last = start - stages + 1, end - stages
+        received(end, h, f"the output of extra layer {first}" + (f" to {last}" if last > first else ""),
+                 "a skip connection adds a block's input to the output of its last activation" if skip else
+                 "each extra layer is a shape-preserving convolution, (BatchNorm), the activation; the last "
+                 "extra_layers % skip_every layers have no skip connection")
     checks.allclose(got["out"], calls[-1]["output"], "the network output", reveal=False,
                     hint="the head's output is the network's output")
 
@@ -113,7 +118,7 @@ def test_convnet_layers_run_in_the_spec_order(impl, dims, activation):
 
 @weight(2)
 @pytest.mark.parametrize("dims", [2, 1])
-@pytest.mark.parametrize("extra_layers,skip_every", [(2, 1), (2, 2), (4, 2), (3, 3)])
+@pytest.mark.parametrize("extra_layers,skip_every", [(2, 1), (2, 2), (4, 2), (3, 3), (3, 2), (5, 3), (1, 2)])
 def test_convnet_skip_connections_wrap_every_k_extra_layers(impl, dims, extra_layers, skip_every):
     size = 6 if dims == 2 else 12
     x = inputs(7 * extra_layers + skip_every, 2, 1, *[size] * dims)
@@ -172,3 +177,41 @@ def test_convnet_uses_the_named_activation(impl, name):
     x = (3 * gaussian(9, 2, 1, 5, 5)).astype(np.float32)
     got = impl.probe(trace, NETS[2], x, [1, 2, 5], {"channels": [2], "activation": name, "extra_layers": 1})
     check_network(got, x, 1, 1, 0, name)
+
+
+@weight(2)
+@pytest.mark.parametrize("dims", [2, 1])
+@pytest.mark.parametrize("skip_every", [0, 2])
+def test_convnet_batchnorm_follows_each_extra_convolution(impl, dims, skip_every):
+    size = 8 if dims == 2 else 16
+    x = inputs(5, 4, 2, *[size] * dims)
+    kwargs = {"channels": [3], "activation": "tanh", "batchnorm": True, "extra_layers": 2, "skip_every": skip_every}
+    got = impl.probe(trace, NETS[dims], x, [2, 3, size], kwargs, train=True)
+    check_network(got, x, 1, 2, skip_every, "tanh", norm=True)
+    count = impl.probe(describe, NETS[dims], [2, 3, size], kwargs)["trainable"]
+    assert count == convnet_count(2, 3, size, (3,), extra_layers=2, dims=dims, batchnorm=True), \
+        "with batchnorm=True every extra layer has a BatchNorm with a weight and a bias per channel"
+
+
+@weight(2)
+@pytest.mark.parametrize("dims", [2, 1])
+def test_convnet_dropout_zeroes_head_inputs_and_scales_the_rest(impl, dims):
+    size, p = (8 if dims == 2 else 16), 0.25
+    x = inputs(8, 8, 1, *[size] * dims)
+    got = impl.probe(trace, NETS[dims], x, [1, 3, size], {"channels": [4], "activation": "tanh", "dropout": p},
+                     train=True, seed=3)
+    calls = got["calls"]
+    assert [c["type"] for c in calls][-1:] == ["Linear"] and len(calls) == 2, \
+        "the network should run one stage convolution, then the head"
+    features = pool(act("tanh", calls[0]["output"])).reshape(8, -1)
+    head_in = checks.array(calls[1]["input"], "the input of the head in training mode", shape=features.shape)
+    dropped = head_in == 0
+    # 256 or 512 features, each dropped with probability 0.25: the fraction lies in (0.1, 0.4) (over 5 sigma)
+    assert 0.1 < dropped.mean() < 0.4, \
+        f"dropout(p={p}) in training mode zeroed {dropped.mean():.0%} of the head's inputs; expected about 25%"
+    for n in range(len(features)):
+        kept = head_in[n][~dropped[n]] * (1 - p)
+        gap = np.abs(kept[:, None] - features[n][None, :]).min(axis=1)
+        assert gap.max() < 1e-5, \
+            "the head's inputs that dropout keeps should be the flattened features scaled by 1 / (1 - p)"
+    checks.allclose(got["out"], calls[-1]["output"], "the network output", reveal=False)

@@ -123,3 +123,27 @@ def test_conv2d_param_count_matches_torch(impl, c, f, hh, ww, bias, square):
         raise AssertionError(f"conv2d_param_count should return an int, got {type(got).__name__}")
     assert got == expected, ("conv2d_param_count is wrong: out_channels * in_channels * HH * WW weights "
                              "plus out_channels biases when bias=True")
+
+
+@weight(1)
+@given(h=st.integers(1, 12), w=st.integers(1, 12), kernel=st.integers(1, 3), stride=st.integers(-3, 3),
+       pad=st.integers(-2, 2))
+def test_conv2d_output_shape_raises_value_error_for_a_stride_below_1_or_a_negative_pad(impl, h, w, kernel, stride,
+                                                                                       pad):
+    assume(stride < 1 or pad < 0)
+    got = impl.raised(f"{MOD}:conv2d_output_shape", h + kernel, w + kernel, kernel, stride=stride, pad=pad)
+    assert got == "ValueError", (
+        f"conv2d_output_shape should raise ValueError when stride < 1 or pad < 0; it raised {got or 'nothing'}")
+
+
+@weight(1)
+@given(config=conv_configs(), seed=seeds())
+def test_conv2d_backward_leaves_dout_unchanged(impl, config, seed):
+    """conv2d_backward does not modify its upstream gradient dout in place."""
+    x_shape, w_shape, stride, pad = config
+    x, w, b = gaussian(seed, *x_shape), gaussian(seed + 1, *w_shape), gaussian(seed + 2, w_shape[0])
+    out_shape = (x_shape[0], w_shape[0], output_side(x_shape[2], w_shape[2], stride, pad),
+                 output_side(x_shape[3], w_shape[3], stride, pad))
+    dout = gaussian(seed + 3, *out_shape)
+    got = impl.probe(forward_backward, MOD, "conv2d", [x, w, b], dout.copy(), {"stride": stride, "pad": pad})
+    checks.unchanged(dout, got["dout_after"], "the input dout of conv2d_backward")

@@ -84,6 +84,14 @@ def _mnist_case(root, corruption):
     if corruption == "short header":
         image_path.write_bytes(image_path.read_bytes()[:10])
         return image_path.name
+    if corruption in ("count over 2**24", "sizes over 2**24"):
+        # the data of 2 images of 4x3, under a header whose size fields (big-endian uint32) have their top byte set
+        fields = (0,) if corruption == "count over 2**24" else (1, 2)
+        raw = bytearray(image_path.read_bytes())
+        for i in fields:
+            raw[4 + 4 * i] = 1
+        image_path.write_bytes(bytes(raw))
+        return image_path.name
     if corruption == "bad gzip":
         image_path.unlink()
         (root / "train-images-idx3-ubyte.gz").write_bytes(b"\x1f\x8b this is not gzip data")
@@ -93,7 +101,8 @@ def _mnist_case(root, corruption):
 
 
 @weight(1)
-@pytest.mark.parametrize("corruption", ["magic", "truncated", "short header", "bad gzip", "count"])
+@pytest.mark.parametrize("corruption", ["magic", "truncated", "short header", "count over 2**24",
+                                        "sizes over 2**24", "bad gzip", "count"])
 def test_load_mnist_raises_value_error_naming_a_corrupt_file(impl, tmp_path, corruption):
     name = _mnist_case(tmp_path, corruption)
     got = impl.probe(raised_message, f"{MOD}:load_mnist", str(tmp_path))
@@ -262,3 +271,236 @@ def test_generate_batched_data_order_depends_on_the_seed(impl):
               for s in (0, 1)]
     assert orders[0].tolist() != orders[1].tolist(), "seeds 0 and 1 give the same order"
     assert orders[0].tolist() != list(range(30)), "shuffle=True with seed=0 did not shuffle"
+
+
+_REFERENCE = {}
+
+
+@weight(1)
+def test_load_digits_gives_float64_pixels_and_int64_labels(impl):
+    """load_digits returns X as float64 and y as int64, flattened or not."""
+    for flatten in (True, False):
+        X, y = impl.call(f"{MOD}:load_digits", flatten=flatten)
+        assert X.dtype == np.float64, f"load_digits(flatten={flatten}) X should be float64"
+        assert y.dtype == np.int64, f"load_digits(flatten={flatten}) y should be int64"
+
+
+@weight(1)
+def test_load_mnist1d_is_the_standard_dataset_for_its_seed(impl):
+    """load_mnist1d(42) is mnist1d's make_dataset with default arguments and seed 42: float64 signals, int64 labels."""
+    if "mnist1d" not in _REFERENCE:
+        import mnist1d.data as generator
+        settings = generator.get_dataset_args()
+        settings.seed = 42
+        data = generator.make_dataset(settings)
+        _REFERENCE["mnist1d"] = (data["x"], data["y"], data["x_test"], data["y_test"])
+    got = mnist1d(impl, 42)
+    for k, name in enumerate(("X_train", "y_train", "X_test", "y_test")):
+        dtype = np.float64 if name.startswith("X") else np.int64
+        assert got[k].dtype == dtype, f"load_mnist1d {name} should be {np.dtype(dtype).name}"
+        checks.close(got[k], _REFERENCE["mnist1d"][k], f"load_mnist1d {name}", reveal=False,
+                     hint="return mnist1d.data.make_dataset(args) with the default args and args.seed = seed, "
+                          "at the dataset's own scale")
+
+
+@weight(1)
+@pytest.mark.parametrize("flatten", [True, False])
+def test_load_mnist_gives_float32_pixels_and_int64_labels(impl, tmp_path, flatten):
+    """load_mnist returns X as float32 (to halve the memory) and y as int64."""
+    write_idx(tmp_path / "train-images-idx3-ubyte", np.arange(2 * 3 * 4).reshape(2, 3, 4))
+    write_idx(tmp_path / "train-labels-idx1-ubyte", [3, 1])
+    X, y = impl.call(f"{MOD}:load_mnist", str(tmp_path), flatten=flatten)
+    assert X.dtype == np.float32, f"load_mnist(flatten={flatten}) X should be float32"
+    assert y.dtype == np.int64, "load_mnist y should be int64"
+
+
+@weight(1)
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_load_mnist_prefers_the_plain_file_when_both_exist(impl, tmp_path, split):
+    """With both a plain and a gzipped copy of a file, load_mnist reads the plain one."""
+    plain_images = np.full((2, 2, 2), 200, dtype=np.uint8)
+    for name, plain, zipped in zip(MNIST_NAMES[split], (plain_images, [4, 5]), (np.zeros((3, 2, 2)), [7, 7, 7])):
+        write_idx(tmp_path / name, plain)
+        write_idx(tmp_path / (name + ".gz"), zipped, gz=True)
+    X, y = impl.call(f"{MOD}:load_mnist", str(tmp_path), split=split)
+    checks.allclose(X, plain_images.reshape(2, 4) / 255.0, "load_mnist X with both a plain and a .gz file",
+                    rtol=1e-6, atol=1e-7, reveal=False, hint="use the plain file when both exist")
+    assert np.array_equal(y, [4, 5]), "load_mnist should read the plain labels file when both exist"
+
+
+@weight(1)
+def test_load_cifar10_gives_float32_pixels_and_int64_labels(impl, tmp_path):
+    """load_cifar10 returns X as float32 and y as int64."""
+    write_cifar_batch(tmp_path / "test_batch", np.arange(2 * 3072).reshape(2, 3072) % 256, [3, 8])
+    X, y = impl.call(f"{MOD}:load_cifar10", str(tmp_path), split="test")
+    assert X.dtype == np.float32, "load_cifar10 X should be float32"
+    assert y.dtype == np.int64, "load_cifar10 y should be int64"
+
+
+@weight(1)
+def test_load_cifar10_looks_in_root_before_the_nested_folder(impl, tmp_path):
+    """When root and root/cifar-10-batches-py both hold the batches, load_cifar10 reads those in root."""
+    write_cifar_batch(tmp_path / "test_batch", np.full((1, 3072), 255), [1])
+    nested = tmp_path / "cifar-10-batches-py"
+    nested.mkdir()
+    write_cifar_batch(nested / "test_batch", np.zeros((2, 3072)), [2, 2])
+    X, y = impl.call(f"{MOD}:load_cifar10", str(tmp_path), split="test")
+    checks.allclose(X, np.ones((1, 3, 32, 32)), "load_cifar10 X with batches in root and in the nested folder",
+                    reveal=False, hint="look in root first, then in root/cifar-10-batches-py")
+    assert np.array_equal(y, [1]), "load_cifar10 should read the batches in root first"
+
+
+@weight(1)
+def test_load_cifar10_names_both_folders_it_searched(impl, tmp_path):
+    """The FileNotFoundError of load_cifar10 names root and root/cifar-10-batches-py."""
+    got = impl.probe(raised_message, f"{MOD}:load_cifar10", str(tmp_path), split="test")
+    assert got is not None and got["type"] == "FileNotFoundError", \
+        f"load_cifar10 on an empty folder should raise FileNotFoundError, got {got and got['type']}"
+    nested = str(tmp_path / "cifar-10-batches-py")
+    assert "cifar-10-batches-py" in got["message"] and str(tmp_path) in got["message"].replace(nested, ""), \
+        "the FileNotFoundError should name the folders searched: root and root/cifar-10-batches-py"
+
+
+@weight(2)
+@given(n=st.integers(2, 30), k=st.integers(1, 5), seed=seeds())
+def test_make_spirals_without_noise_follows_the_formula(impl, n, k, seed):
+    """With noise=0, class k is (r sin t, r cos t) for r = linspace(0, 1, n), t = linspace(4k, 4(k+1), n)."""
+    X, y = impl.call(f"{MOD}:make_spirals", n, n_classes=k, noise=0.0, seed=seed % 1000)
+    r = np.tile(np.linspace(0.0, 1.0, n), k)
+    t = np.concatenate([np.linspace(4.0 * c, 4.0 * (c + 1), n) for c in range(k)])
+    checks.close(X, np.stack([r * np.sin(t), r * np.cos(t)], axis=1), "make_spirals(noise=0) X", atol=1e-12,
+                 reveal=False, hint="points (r sin t, r cos t), one class after the other")
+    assert X.dtype == np.float64, "make_spirals X should be float64"
+    assert y.dtype == np.int64 and np.array_equal(y, np.repeat(np.arange(k), n)), \
+        "make_spirals y should be int64 labels 0, ..., 0, 1, ..., 1, ... in class order"
+
+
+def _angle_noise(X, n, k):
+    """The angle of each point minus its noise-free angle, wrapped to (-pi, pi], without the points at r = 0."""
+    t = np.concatenate([np.linspace(4.0 * c, 4.0 * (c + 1), n) for c in range(k)])
+    residual = np.angle(np.exp(1j * (np.arctan2(X[:, 0], X[:, 1]) - t)))
+    return residual.reshape(k, n)[:, 1:].ravel()
+
+
+@weight(1)
+@pytest.mark.parametrize("noise", [0.05, 0.3])
+def test_make_spirals_adds_angle_noise_of_the_given_scale(impl, noise):
+    """Each angle gets noise * a standard normal draw: the residuals have mean 0 and standard deviation noise."""
+    n, k = 301, 4
+    X, _ = impl.call(f"{MOD}:make_spirals", n, n_classes=k, noise=noise, seed=3)
+    radii = np.linalg.norm(checks.array(X, "make_spirals X", shape=(n * k, 2)), axis=1)
+    checks.close(radii, np.tile(np.linspace(0.0, 1.0, n), k), "the radii of make_spirals points", tol=1e-8,
+                 atol=1e-12, reveal=False, hint="noise moves the angle only: r = linspace(0, 1, n_per_class)")
+    residual = _angle_noise(X, n, k)
+    m = residual.size  # 1200 draws: the mean has standard error noise / 35, the std about noise / 49
+    assert abs(residual.mean()) < 6 * noise / np.sqrt(m) and abs(residual.std() / noise - 1) < 0.2, \
+        "make_spirals angles do not carry noise * standard normal draws"
+
+
+@weight(1)
+def test_make_spirals_defaults_are_three_classes_noise_and_seed_zero(impl):
+    """make_spirals(n) draws 3 classes with noise 0.2 and seed 0."""
+    X, y = impl.call(f"{MOD}:make_spirals", 301)
+    checks.array(X, "make_spirals(301) X", shape=(903, 2))
+    assert np.array_equal(y, np.repeat(np.arange(3), 301)), "make_spirals draws 3 classes by default"
+    X0, _ = impl.call(f"{MOD}:make_spirals", 301, n_classes=3, noise=0.2, seed=0)
+    checks.close(X, X0, "make_spirals(301) against make_spirals(301, 3, noise=0.2, seed=0)", reveal=False,
+                 hint="the defaults are n_classes=3, noise=0.2, seed=0")
+
+
+@weight(1)
+def test_make_spirals_with_seed_none_draws_fresh_noise(impl):
+    """make_spirals(seed=None) gives different points on each call."""
+    a, _ = impl.call(f"{MOD}:make_spirals", 50, seed=None)
+    b, _ = impl.call(f"{MOD}:make_spirals", 50, seed=None)
+    assert not np.allclose(a, b), "make_spirals(seed=None) gave the same points twice; None means fresh randomness"
+
+
+@weight(1)
+@pytest.mark.parametrize("fraction", [0.0, -0.5, 1.01, 2.0])
+def test_train_val_split_rejects_fractions_outside_zero_one(impl, fraction):
+    """train_val_split raises ValueError unless 0 < train_fraction <= 1."""
+    got = impl.raised(f"{MOD}:train_val_split", np.zeros((10, 2)), np.zeros(10, dtype=np.int64), fraction)
+    assert got == "ValueError", f"train_val_split with train_fraction={fraction} should raise ValueError, got {got}"
+
+
+@weight(1)
+def test_train_val_split_with_fraction_one_keeps_everything_for_training(impl):
+    """train_fraction=1 is valid: every sample trains, the validation set is empty; the labels are not modified."""
+    X, y = np.arange(10.0).reshape(5, 2), np.arange(5)
+    got = impl.call_keeping_inputs(f"{MOD}:train_val_split", X.copy(), y.copy(), 1.0)
+    X_train, y_train, X_val, y_val = got["out"]
+    checks.close(X_train, X, "train_val_split(train_fraction=1) X_train", reveal=False)
+    assert np.array_equal(y_train, y) and len(X_val) == 0 and len(y_val) == 0, \
+        "train_val_split(train_fraction=1) should keep every sample for training"
+    checks.unchanged(X, got["args_after"][0], "X passed to train_val_split")
+    checks.unchanged(y, got["args_after"][1], "y passed to train_val_split")
+
+
+@weight(1)
+@given(shape=st.lists(st.integers(1, 3), min_size=1, max_size=3), n=st.integers(2, 6), seed=seeds())
+def test_normalize_standardizes_every_entry_of_nd_samples(impl, shape, n, seed):
+    """For samples (N, d1, ...), every entry is standardized with its own training mean and std."""
+    rng = np.random.default_rng(seed)
+    X_train = 3.0 + 2.0 * rng.standard_normal((n, *shape))
+    X_train.reshape(n, -1)[:, 0] = 4.0  # one constant entry
+    X_val = rng.standard_normal((2, *shape))
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    got = impl.call_keeping_inputs(f"{MOD}:normalize", X_train.copy(), X_val.copy())
+    checks.close(got["out"][0], (X_train - mean) / std, "normalize of (N, d1, ...) samples", tol=1e-6,
+                 reveal=False, hint="take the mean and std over the samples (axis 0) only")
+    checks.close(got["out"][1], (X_val - mean) / std, "normalize of a validation set of (N, d1, ...) samples",
+                 tol=1e-6, reveal=False)
+    checks.unchanged(X_train, got["args_after"][0], "X_train passed to normalize")
+    checks.unchanged(X_val, got["args_after"][1], "X_val passed to normalize")
+
+
+@weight(1)
+def test_normalize_of_the_training_set_alone_returns_a_tuple_of_one(impl):
+    """normalize(X_train) returns a tuple holding one array, like every other call."""
+    got = impl.call(f"{MOD}:normalize", np.array([[1.0, 2.0], [3.0, 6.0]]))
+    assert isinstance(got, list) and len(got) == 1, \
+        "normalize(X_train) should return a tuple of one array (unpack it with X_train, = normalize(X_train))"
+    checks.close(got[0], [[-1.0, -1.0], [1.0, 1.0]], "normalize(X_train)[0]", reveal=False)
+
+
+@weight(1)
+@given(n=st.integers(1, 20), batch_size=st.integers(1, 8), shuffle=st.booleans(), seed=st.integers(0, 5))
+def test_generate_batched_data_leaves_its_inputs_unchanged(impl, n, batch_size, shuffle, seed):
+    """generate_batched_data modifies neither X nor y in place."""
+    X, y = gaussian(seed, n, 3), np.arange(n)[::-1].copy()
+    got = impl.call_keeping_inputs(f"{MOD}:generate_batched_data", X.copy(), y.copy(), batch_size, shuffle=shuffle,
+                                   seed=seed)
+    checks.unchanged(X, got["args_after"][0], "X passed to generate_batched_data")
+    checks.unchanged(y, got["args_after"][1], "y passed to generate_batched_data")
+
+
+@weight(1)
+def test_generate_batched_data_with_seed_none_draws_a_fresh_order(impl):
+    """shuffle=True with seed=None gives a different order on each call."""
+    X, y = np.arange(60.0).reshape(30, 2), np.arange(30)
+    orders = [np.concatenate(impl.call(f"{MOD}:generate_batched_data", X, y, 7, shuffle=True)[1]).tolist()
+              for _ in range(2)]
+    assert orders[0] != orders[1], "generate_batched_data(shuffle=True, seed=None) gave the same order twice"
+
+
+@weight(1)
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_load_mnist_reads_idx_files_that_hold_no_images(impl, tmp_path, split):
+    """IDX files announcing 0 images and 0 labels (a header and no data) load as empty arrays."""
+    write_idx(tmp_path / MNIST_NAMES[split][0], np.zeros((0, 3, 2)))
+    write_idx(tmp_path / MNIST_NAMES[split][1], np.zeros(0))
+    X, y = impl.call(f"{MOD}:load_mnist", str(tmp_path), split=split, flatten=False)
+    checks.array(X, "load_mnist X of an empty split", shape=(0, 1, 3, 2))
+    checks.array(y, "load_mnist y of an empty split", shape=(0,), kind="iu")
+
+
+@weight(1)
+def test_load_mnist1d_restores_the_global_random_states(impl):
+    """The generator seeds Python's and numpy's global random state: load_mnist1d puts both back as they were."""
+    from grader.testkit.probes.generic import call_keeping_global_rngs
+    got = impl.probe(call_keeping_global_rngs, f"{MOD}:load_mnist1d", seed=7)
+    assert got["untouched"], ("load_mnist1d should leave Python's and numpy's global random state as it found "
+                              "them\n  hint: save random.getstate() and np.random.get_state() before make_dataset "
+                              "and restore them after")

@@ -120,3 +120,94 @@ def test_dropout_rejects_p_outside_zero_to_one(impl, p):
     assert impl.raised("layers.dropout:dropout_forward", x, p) == "ValueError", \
         f"dropout_forward with p={p} should raise ValueError (0 <= p < 1)"
     assert impl.raised(MODULE, p) == "ValueError", f"Dropout({p}) should raise ValueError (0 <= p < 1)"
+
+
+@weight(1)
+def test_dropout_without_a_seed_draws_a_fresh_mask_each_call(impl):
+    """dropout_forward with seed=None draws a new mask at every call."""
+    x = nonzero_input(0, 20, 50)
+    outs = [impl.probe(forward, MOD, "dropout", [x, 0.5])["out"] for _ in range(2)]
+    masks = [checks.array(out, "dropout_forward(x, 0.5)", shape=x.shape) == 0 for out in outs]
+    assert not np.array_equal(*masks), (
+        "dropout_forward(x, 0.5) without a seed drew the same mask of 1000 entries twice\n"
+        "  hint: np.random.default_rng(None) draws fresh entropy; do not replace a missing seed by a fixed one")
+
+
+@weight(1)
+@pytest.mark.parametrize("p", [1.0, -0.1])
+def test_dropout_rejects_p_outside_zero_to_one_in_eval_mode(impl, p):
+    """dropout_forward raises ValueError for p outside [0, 1) in eval mode too."""
+    raised = impl.raised("layers.dropout:dropout_forward", np.ones((2, 3)), p, training=False)
+    assert raised == "ValueError", \
+        f"dropout_forward(x, p={p}, training=False) raised {raised}; expected ValueError (check p before the mode)"
+
+
+@weight(1)
+def test_dropout_rejects_a_nan_probability(impl):
+    """p = nan is not in [0, 1): dropout_forward and Dropout raise ValueError."""
+    p = float("nan")
+    raised = impl.raised("layers.dropout:dropout_forward", np.ones((2, 3)), p)
+    assert raised == "ValueError", f"dropout_forward(x, p=nan) raised {raised}; expected ValueError"
+    raised = impl.raised(MODULE, p)
+    assert raised == "ValueError", f"Dropout(nan) raised {raised}; expected ValueError"
+
+
+@weight(1)
+@pytest.mark.parametrize("p", [0.0, 0.3, 0.999, 1.0, -0.1, 2.0])
+def test_check_probability_returns_none_or_raises_value_error(impl, p):
+    """check_probability(p) returns None for 0 <= p < 1 and raises ValueError otherwise."""
+    raised = impl.raised("layers.dropout:check_probability", p)
+    if 0 <= p < 1:
+        assert raised is None, f"check_probability({p}) raised {raised}; p = {p} is a valid drop probability"
+        result = impl.call("layers.dropout:check_probability", p)
+        assert result is None, f"check_probability({p}) returned {result!r}; expected None"
+    else:
+        assert raised == "ValueError", f"check_probability({p}) raised {raised}; expected ValueError"
+
+
+@weight(1)
+def test_dropout_module_mask_comes_from_torch_global_generator(impl):
+    """Dropout's mask is fixed by torch.manual_seed: the same seed gives the same mask, another seed another."""
+    x = nonzero_input(0, 20, 50)
+    outs = {s: impl.probe(module_forward_backward, MODULE, x, args=[0.5], seed=s)["out"] for s in (0, 1)}
+    again = impl.probe(module_forward_backward, MODULE, x, args=[0.5], seed=0)["out"]
+    masks = {s: checks.array(out, "Dropout(0.5)(x)", shape=x.shape) == 0 for s, out in outs.items()}
+    assert np.array_equal(masks[0], checks.array(again, "Dropout(0.5)(x)", shape=x.shape) == 0), (
+        "Dropout(0.5)(x) drew different masks after the same torch.manual_seed\n"
+        "  hint: draw the mask from torch's global generator, e.g. torch.rand_like(x)")
+    assert not np.array_equal(masks[0], masks[1]), (
+        "Dropout(0.5)(x) drew the same mask after torch.manual_seed(0) and torch.manual_seed(1)\n"
+        "  hint: draw the mask from torch's global generator, not from a generator of your own")
+
+
+@weight(1)
+def test_dropout_module_drops_half_the_entries_by_default(impl):
+    """Dropout() has p = 0.5."""
+    x = nonzero_input(3, 1000, N_STAT // 1000)
+    dout = gaussian(4, *x.shape)
+    got = impl.probe(module_forward_backward, MODULE, x, dout)
+    check_inverted_dropout(got["out"], x, got["dx"], dout, 0.5, "Dropout() (default p = 0.5)")
+
+
+@weight(1)
+@pytest.mark.parametrize("shape", [(4000,), (10, 20, 20), (5, 4, 10, 20)], ids=["1d", "3d", "4d"])
+def test_dropout_works_on_inputs_of_any_shape(impl, shape):
+    """dropout_forward and Dropout drop and scale inputs of any rank, and their gradients flow through the kept entries."""
+    x = nonzero_input(5, *shape)
+    dout = gaussian(6, *shape)
+    got = impl.probe(forward_backward, MOD, "dropout", [x, 0.25], dout, {"seed": 7})
+    check_inverted_dropout(got["out"], x, got["grads"][0], dout, 0.25, f"dropout_forward on an input of shape {shape}")
+    module = impl.probe(module_forward_backward, MODULE, x, dout, args=[0.25], seed=8)
+    check_inverted_dropout(module["out"], x, module["dx"], dout, 0.25, f"Dropout(0.25) on an input of shape {shape}")
+
+
+@weight(1)
+@pytest.mark.parametrize("p, training", [(0.5, True), (0.0, True), (0.5, False)],
+                         ids=["training", "p_zero", "eval"])
+@given(seed=st.integers(0, 1000), shape=st.sampled_from([(5,), (3, 4), (2, 3, 2, 2)]))
+def test_dropout_backward_leaves_dout_unchanged(impl, p, training, seed, shape):
+    """dropout_backward does not modify its upstream gradient dout in place, in training and eval mode alike."""
+    dout = gaussian(seed + 1, *shape)
+    got = impl.probe(forward_backward, MOD, "dropout", [nonzero_input(seed, *shape), p], dout.copy(),
+                     {"training": training, "seed": seed})
+    checks.unchanged(dout, got["dout_after"], f"the input dout of dropout_backward (p={p}, training={training})")

@@ -89,3 +89,25 @@ def test_rel_error_of_equal_arrays_is_zero(impl, shape, seed):
     got = impl.call(f"{MOD}:rel_error", a, a.copy())
     checks.close(got, 0.0, "rel_error(a, a) for an a with zero entries", reveal=False,
                  hint="divide by max(1e-8, |a| + |b|), never by 0")
+
+
+@weight(1)
+@given(data=st.data(), shape=small_shapes)
+def test_rel_error_leaves_its_inputs_unchanged(impl, data, shape):
+    """rel_error modifies neither a nor b in place."""
+    a = data.draw(float_arrays(shape=shape, bound=100.0))
+    b = data.draw(float_arrays(shape=shape, bound=100.0))
+    got = impl.call_keeping_inputs(f"{MOD}:rel_error", a.copy(), b.copy())
+    checks.unchanged(a, got["args_after"][0], "a passed to rel_error")
+    checks.unchanged(b, got["args_after"][1], "b passed to rel_error")
+
+
+@weight(1)
+@given(data=st.data(), shape=small_shapes, scale=st.sampled_from([1e-6, 1e-3, 0.1]))
+def test_rel_error_is_relative_for_small_arrays(impl, data, shape, scale):
+    """rel_error of arrays far below 1 in size is still the ratio |a - b| / (|a| + |b|): the floor is 1e-8."""
+    a = scale * (1.0 + data.draw(float_arrays(shape=shape, bound=0.5)))  # entries in [0.5, 1.5] * scale
+    b = scale * (1.0 + data.draw(float_arrays(shape=shape, bound=0.5)))
+    got = impl.call(f"{MOD}:rel_error", a, b)
+    checks.close(got, np.max(np.abs(a - b) / (np.abs(a) + np.abs(b))), "rel_error(a, b) of small arrays",
+                 reveal=False, hint="the floor max(1e-8, |a| + |b|) only guards against 0 / 0: it is 1e-8, not 1")

@@ -120,3 +120,87 @@ def test_init_module_seed_fixes_the_weights(impl, seed):
         checks.close(again[name], first[name], "weights of init_module_ with one seed", reveal=False,
                      hint="seed=0 is a valid seed: seed a torch.Generator with it")
         assert not np.allclose(other[name], first[name]), "init_module_ gave the same weights for different seeds"
+
+
+@weight(1)
+@pytest.mark.parametrize("name, args, shape", [
+    ("zeros", [(3, 4)], (3, 4)), ("zeros", [5], (5,)), ("normal", [(3, 4)], (3, 4)), ("normal", [7], (7,)),
+    ("xavier_normal", [3, 4], (3, 4)), ("he_normal", [3, 4], (3, 4)),
+])
+def test_initializers_return_float64_arrays_of_the_shape(impl, name, args, shape):
+    """Every numpy initializer returns a float64 array of the requested shape (an int shape too)."""
+    got = impl.call(f"{MOD}:{name}", *args) if name == "zeros" else impl.call(f"{MOD}:{name}", *args, rng=0)
+    got = checks.array(got, f"{name}{tuple(args)}", shape=shape)
+    assert got.dtype == np.float64, f"{name} should return a float64 array, got {got.dtype}"
+
+
+@weight(1)
+@given(seed=seeds())
+def test_normal_has_std_0_01_by_default(impl, seed):
+    """normal(shape, rng=rng) draws from N(0, 0.01^2)."""
+    (w,) = impl.probe(draws_from_generator, f"{MOD}:normal", [(64, 80)], seed=seed)
+    assert_normal_sample(checks.array(w, "normal(shape, rng=rng)", shape=(64, 80)), 0.01, "normal(shape, rng=rng)",
+                         hint="the default std is 0.01")
+
+
+@weight(1)
+@pytest.mark.parametrize("name, args", [("normal", [(5, 6), 0.5]), ("xavier_normal", [5, 6]), ("he_normal", [5, 6])])
+@pytest.mark.parametrize("seed", [0, 7])
+def test_an_int_rng_is_a_generator_seeded_with_it(impl, name, args, seed):
+    """rng=seed gives the draws of rng=np.random.default_rng(seed)."""
+    (from_generator,) = impl.probe(draws_from_generator, f"{MOD}:{name}", args, seed=seed)
+    from_int = impl.call(f"{MOD}:{name}", *args, rng=seed)
+    checks.close(from_int, from_generator, f"{name}(..., rng={seed})", reveal=False,
+                 hint="an int rng is a seed: draw from np.random.default_rng(rng)")
+
+
+@weight(1)
+@pytest.mark.parametrize("name, args", [("normal", [(5, 6)]), ("xavier_normal", [5, 6]), ("he_normal", [5, 6])])
+def test_rng_none_draws_fresh_weights(impl, name, args):
+    """rng=None (the default) gives different weights on each call."""
+    first, second = impl.call(f"{MOD}:{name}", *args), impl.call(f"{MOD}:{name}", *args)
+    assert not np.allclose(first, second), f"{name} without rng gave the same weights twice; None means fresh draws"
+
+
+@weight(1)
+def test_init_module_without_seed_draws_from_the_global_rng(impl):
+    """init_module_(model, scheme) with seed=None follows torch's global RNG: its seed fixes the weights."""
+    first = impl.probe(init_module, "he", seed=None, global_seed=1)["params"]
+    again = impl.probe(init_module, "he", seed=None, global_seed=1)["params"]
+    other = impl.probe(init_module, "he", seed=None, global_seed=2)["params"]
+    for layer in LAYERS:
+        name = f"{layer}.weight"
+        checks.close(again[name], first[name], "weights of init_module_(seed=None) after torch.manual_seed(1) twice",
+                     reveal=False, hint="with seed=None draw from the global RNG (generator=None)")
+        assert not np.allclose(other[name], first[name]), \
+            "init_module_(seed=None) gave the same weights under different global seeds; draw from the global RNG"
+
+
+@weight(1)
+@pytest.mark.parametrize("scheme", ["uniform", "Xavier", ""])
+def test_init_module_rejects_an_unknown_scheme(impl, scheme):
+    """init_module_ raises ValueError for a scheme other than zeros, normal, xavier, he."""
+    with pytest.raises(ValueError):
+        impl.probe(init_module, scheme, seed=0)
+
+
+@weight(1)
+@pytest.mark.parametrize("scheme", ["xavier", "he"])
+def test_init_module_fan_in_counts_one_group_and_accepts_a_single_output(impl, scheme):
+    """A grouped convolution's fan_in is in_channels / groups times the kernel size; a layer with one output works."""
+    got = impl.probe(init_module, scheme, seed=11, edge_layers=True)
+    assert_normal_sample(got["params"]["4.weight"], STD[scheme](16 * 3 * 3), "a Conv2d(64, 256, 3, groups=4)'s weight",
+                         hint="fan_in of a convolution is in_channels / groups times the kernel size "
+                              "(the size of one output channel's weight)")
+    weight_of_one = checks.array(got["params"]["3.weight"], "Linear(16, 1).weight", shape=(1, 16))
+    assert np.any(weight_of_one != 0) and np.all(got["params"]["3.bias"] == 0), \
+        "init_module_ should redraw the weight and zero the bias of a Linear layer with one output"
+
+
+@weight(1)
+@pytest.mark.parametrize("scheme", ["zeros", "normal", "xavier", "he"])
+def test_init_module_with_a_seed_leaves_the_global_rng_alone(impl, scheme):
+    """With a seed the draws come from a private generator: the global torch RNG is where it was."""
+    got = impl.probe(init_module, scheme, seed=3, global_seed=21)
+    assert got["global_rng_untouched"], \
+        "init_module_ with a seed should draw from its own torch.Generator, not from the global RNG"

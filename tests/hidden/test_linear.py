@@ -73,3 +73,15 @@ def test_linear_handles_a_batch_of_one(impl, seed, d, m):
     checks.close(got["out"], out, "linear_forward for a batch of one", reveal=False)
     for name, g, e in zip(("dx", "dw", "db"), got["grads"], (dx, dw, db)):
         checks.close(g, e, f"{name} of linear_backward for a batch of one", reveal=False)
+
+
+@weight(1)
+@given(shapes=linear_shapes(), seed=seeds())
+def test_linear_backward_leaves_dout_unchanged(impl, shapes, seed):
+    """linear_backward does not modify its upstream gradient dout in place."""
+    x_shape, m = shapes
+    d = int(np.prod(x_shape[1:]))
+    x, w, b = gaussian(seed, *x_shape), gaussian(seed + 1, d, m), gaussian(seed + 2, m)
+    dout = gaussian(seed + 3, x_shape[0], m)
+    got = impl.probe(forward_backward, MOD, "linear", [x, w, b], dout.copy())
+    checks.unchanged(dout, got["dout_after"], "the input dout of linear_backward")

@@ -235,3 +235,23 @@ def test_torch_binary_cross_entropy_loss_matches_functional(impl, dtype, data):
 def test_torch_mse_loss_matches_functional(impl, dtype, data):
     pred, target = data.draw(pred_and_target(bound=1e3 if dtype == np.float32 else 1e4, dtype=dtype))
     check_torch_loss(impl, "mse_loss", F.mse_loss, [pred, target], dtype)
+
+
+@weight(1)
+@pytest.mark.parametrize("name", ["binary_cross_entropy_loss", "mse_loss"])
+@given(seed=seeds(), n=st.integers(1, 6))
+def test_torch_loss_leaves_its_second_input_unchanged(impl, name, seed, n):
+    """The torch losses never modify the targets in place: the loss is the same with targets that require grad."""
+    z = gaussian(seed, n)
+    if name == "mse_loss":
+        target, oracle = gaussian(seed + 1, n), F.mse_loss
+    else:
+        target = np.random.default_rng(seed + 1).integers(0, 2, n).astype(np.float64)
+        oracle = F.binary_cross_entropy_with_logits
+    # autograd refuses an in-place change of a tensor that requires grad, so the call fails if the targets are modified
+    got = impl.probe(torch_loss, f"{MOD}:{name}", [z, target], grad_of=[0, 1])
+    expected_loss, expected_grad = with_grad(oracle, z, target)
+    checks.close(got["loss"], expected_loss, f"{name} with targets that require grad", tol=1e-6, atol=1e-10,
+                 reveal=False, hint="compute from the targets without modifying them (no -=, *=, or .sub_())")
+    checks.close(got["grads"][0], expected_grad, f"the autograd gradient of {name} with targets that require grad",
+                 tol=1e-6, atol=1e-10, reveal=False)

@@ -91,3 +91,67 @@ def test_count_parameters_counts_each_trainable_parameter_once(impl, frozen, tie
     got = impl.probe(count_parameters, frozen, tied)
     assert checks.number(got, "count_parameters") == expected, \
         "count_parameters is wrong: count parameters with requires_grad, each once, and no buffers"
+
+
+@weight(1)
+def test_accuracy_breaks_ties_towards_the_lowest_class(impl):
+    """A row of scores with several maxima predicts the lowest of those classes."""
+    scores = np.array([[1.0, 1.0, 0.0], [0.0, 2.0, 2.0], [3.0, 0.0, 3.0], [0.0, 0.0, 0.0], [5.0, 5.0, 5.0]])
+    for y, expected in (([0, 1, 0, 0, 0], 1.0), ([1, 2, 2, 2, 1], 0.0)):
+        got = impl.call(f"{MOD}:accuracy", scores, np.array(y))
+        checks.close(checks.number(got, "accuracy of tied scores"), expected, "accuracy of tied scores",
+                     reveal=False, hint="the prediction is np.argmax of each row: a tie goes to the lowest class")
+
+
+@weight(1)
+@given(data=labelled(), seed=seeds())
+def test_accuracy_leaves_its_inputs_unchanged(impl, data, seed):
+    """accuracy modifies neither the scores, the predicted labels nor y in place."""
+    y_true, y_pred, c = data
+    scores = np.random.default_rng(seed).standard_normal((len(y_true), c)) * 100.0
+    for first in (scores, y_pred):
+        got = impl.call_keeping_inputs(f"{MOD}:accuracy", first.copy(), y_true.copy())
+        checks.unchanged(first, got["args_after"][0], "the scores or labels passed to accuracy")
+        checks.unchanged(y_true, got["args_after"][1], "y passed to accuracy")
+
+
+@weight(1)
+@given(data=labelled())
+def test_confusion_matrix_is_int64_and_leaves_y_pred_unchanged(impl, data):
+    """confusion_matrix returns an int64 matrix and does not modify y_pred in place."""
+    y_true, y_pred, c = data
+    got = impl.call_keeping_inputs(f"{MOD}:confusion_matrix", y_true.copy(), y_pred.copy(), c)
+    matrix = checks.array(got["out"], "confusion_matrix", shape=(c, c), kind="iu")
+    assert matrix.dtype == np.int64, f"confusion_matrix should be int64, got {matrix.dtype}"
+    checks.unchanged(y_pred, got["args_after"][1], "y_pred passed to confusion_matrix")
+
+
+@weight(2)
+@given(data=labelled(), extra=st.integers(0, 2))
+def test_precision_recall_average_over_every_class_absent_ones_included(impl, data, extra):
+    """Both averages run over all num_classes classes; a class absent from y_true has recall 0."""
+    from sklearn.metrics import precision_score, recall_score
+    y_true, y_pred, c = data
+    num_classes = c + extra  # classes c.. appear in neither y_true nor y_pred
+    labels = list(range(num_classes))
+    precision = precision_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)
+    recall = recall_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)
+    got = impl.call_keeping_inputs(f"{MOD}:precision_recall", y_true.copy(), y_pred.copy(), num_classes)
+    assert isinstance(got["out"], list) and len(got["out"]) == 2, "precision_recall should return (precision, recall)"
+    checks.close(checks.number(got["out"][0], "macro precision"), precision, "macro precision", reveal=False,
+                 hint="average over all num_classes classes; a class never predicted has precision 0")
+    checks.close(checks.number(got["out"][1], "macro recall"), recall, "macro recall", reveal=False,
+                 hint="average over all num_classes classes; a class absent from y_true has recall 0")
+    checks.unchanged(y_true, got["args_after"][0], "y_true passed to precision_recall")
+    checks.unchanged(y_pred, got["args_after"][1], "y_pred passed to precision_recall")
+
+
+@weight(1)
+def test_recall_of_a_class_absent_from_y_true_is_zero(impl):
+    """A class that no sample has contributes recall 0 to the macro average."""
+    y_true = np.array([0, 0, 1, 1])
+    y_pred = np.array([0, 2, 1, 1])  # class 2 is predicted once but never true
+    _, recall = impl.call(f"{MOD}:precision_recall", y_true, y_pred, 3)
+    checks.close(checks.number(recall, "macro recall with a class absent from y_true"), (1 / 2 + 1 + 0) / 3,
+                 "macro recall with a class absent from y_true", reveal=False,
+                 hint="a class absent from y_true has recall 0, not nan, and still counts in the mean")

@@ -164,3 +164,26 @@ def test_residual_mlp_with_zero_branches_is_linear_out_of_linear_in(impl):
     expected = F.linear(F.linear(torch.tensor(x), w_in, b_in), w_out, b_out).numpy()
     checks.allclose(got["out"], expected, "ResidualMLP output when every block's branch is zero", reveal=False,
                     hint="each block is x + branch(x): with a zero branch the network is linear_out(linear_in(x))")
+
+
+@weight(2)
+@pytest.mark.parametrize("activation", ["relu", "tanh", "gaussian"])
+@pytest.mark.parametrize("dropout", [0.0, 0.25])
+def test_mlp_hidden_layers_run_batchnorm_then_activation_then_dropout(impl, activation, dropout):
+    x = inputs(6, 32, 5)
+    kwargs = {"activation": activation, "batchnorm": True, "dropout": dropout}
+    got = impl.probe(trace, MLP, x, [5, 16, 3, 3], kwargs, train=True)
+    calls = linear_calls(got, 3, "MLP(..., depth=3, batchnorm=True)")
+    for k in range(2):
+        expected = act(activation, batchnorm(calls[k]["output"])) / (1 - dropout)
+        received = checks.array(calls[k + 1]["input"], f"the input of linear layer {k + 2}", shape=expected.shape)
+        dropped = (received == 0) if dropout > 0 else np.zeros(received.shape, dtype=bool)
+        assert dropped[expected != 0].mean() < 0.6, (
+            f"the input of linear layer {k + 2} is mostly zeros; dropout(p={dropout}) should drop about a quarter "
+            "of the hidden units")
+        checks.allclose(np.where(dropped, 0.0, received), np.where(dropped, 0.0, expected),
+                        f"the input of linear layer {k + 2} ({activation}, dropout={dropout})", rtol=1e-4, atol=1e-4,
+                        reveal=False, hint="between two linear layers: BatchNorm, then the activation, then Dropout, "
+                                           "in this order")
+    checks.allclose(got["out"], calls[-1]["output"], "the MLP output", reveal=False,
+                    hint="nothing after the output layer unless output_activation names one")

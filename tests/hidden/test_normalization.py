@@ -16,6 +16,8 @@ from tests.hidden.strategies import gaussian, seeds
 MOD = "layers.normalization"
 MODULE = "layers.normalization:BatchNorm"
 SHAPES = [(2, 1), (5, 3), (8, 4), (1, 2, 3, 2), (3, 2, 2, 2), (4, 3, 1, 3)]
+# feature 0 varies by 2**-10 around 1 (biased variance 2**-21, below eps = 1e-5); every value is exact in float32
+NEARLY_CONSTANT = np.array([[1.0, 3.0], [1.0 + 2**-10, -1.0], [1.0 - 2**-10, 0.5], [1.0, 2.0]], dtype=np.float32)
 
 
 def bn_inputs(seed, shape, scale=1.0, offset=0.0):
@@ -67,17 +69,34 @@ def test_batchnorm_training_matches_torch(impl, shape, seed, momentum, eps, scal
 
 
 @weight(2)
-@given(shape=st.sampled_from(SHAPES), seed=seeds(), momentum=momenta, eps=epsilons)
+@given(shape=st.sampled_from(SHAPES + [(1, 3), (1, 2, 1, 1)]), seed=seeds(), momentum=momenta, eps=epsilons)
 def test_batchnorm_eval_matches_torch_and_keeps_running_statistics(impl, shape, seed, momentum, eps):
     args = bn_inputs(seed, shape, scale=2.0, offset=1.0)
-    got = impl.probe(forward, MOD, "batchnorm", args, {"training": False, "momentum": momentum, "eps": eps})
-    out, *_ = oracle(args, np.ones(shape), False, momentum, eps)
+    dout = gaussian(seed + 1, *shape)
+    got = impl.probe(forward_backward, MOD, "batchnorm", args, dout,
+                     {"training": False, "momentum": momentum, "eps": eps})
+    out, dx, dgamma, dbeta, *_ = oracle(args, dout, False, momentum, eps)
     checks.close(got["out"], out, "batchnorm_forward in eval mode", reveal=False,
                  hint="eval mode normalizes with the running statistics")
     checks.close(got["extra"][0], args[3], "new_running_mean in eval mode", reveal=False,
                  hint="eval mode returns the running statistics unchanged")
     checks.close(got["extra"][1], args[4], "new_running_var in eval mode", reveal=False,
                  hint="eval mode returns the running statistics unchanged")
+    hint = "in eval mode the running statistics are constants: dx = dout * gamma / sqrt(running_var + eps)"
+    checks.close(got["grads"][0], dx, "dx of batchnorm_backward in eval mode", reveal=False, hint=hint)
+    checks.close(got["grads"][1], dgamma, "dgamma of batchnorm_backward in eval mode", reveal=False)
+    checks.close(got["grads"][2], dbeta, "dbeta of batchnorm_backward in eval mode", reveal=False)
+    for name, before, after in zip(["x", "gamma", "beta", "running_mean", "running_var"], args, got["args_after"]):
+        checks.unchanged(before, after, f"the input {name} of batchnorm_forward in eval mode")
+
+
+@weight(1)
+@pytest.mark.parametrize("shape", [(1, 3), (1, 3, 1, 1)])
+def test_batchnorm_raises_value_error_for_one_value_per_feature_in_training(impl, shape):
+    args = bn_inputs(5, shape)
+    got = impl.raised(f"{MOD}:batchnorm_forward", *args)
+    assert got == "ValueError", (
+        f"batchnorm_forward on input {shape} in training mode should raise ValueError; it raised {got or 'nothing'}")
 
 
 @weight(2)
@@ -122,6 +141,18 @@ def test_batchnorm_puts_eps_inside_the_square_root_for_nearly_constant_features(
     out, *_ = oracle(args, np.ones_like(x), True, 0.1, eps)
     checks.close(got["out"], out, f"batchnorm_forward of a nearly constant feature, eps={eps}", reveal=False,
                  hint="divide by sqrt(var + eps), not sqrt(var) + eps")
+
+
+@weight(1)
+@pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])
+@given(shape=st.sampled_from(SHAPES), seed=seeds())
+def test_batchnorm_backward_leaves_dout_unchanged(impl, training, shape, seed):
+    """batchnorm_backward does not modify its upstream gradient dout in place, in training or eval mode."""
+    dout = gaussian(seed + 1, *shape)
+    got = impl.probe(forward_backward, MOD, "batchnorm", bn_inputs(seed, shape), dout.copy(),
+                     {"training": training})
+    mode = "training" if training else "eval"
+    checks.unchanged(dout, got["dout_after"], f"the input dout of batchnorm_backward in {mode} mode")
 
 
 @weight(3)
@@ -176,7 +207,7 @@ def test_batchnorm_module_gradients_match_nn_batchnorm(impl, shape, seed):
 @weight(1)
 @pytest.mark.parametrize("eps", [1e-5, 0.5])
 def test_batchnorm_module_puts_eps_inside_the_square_root(impl, eps):
-    x = np.array([[1.0, 3.0], [1.001, -1.0], [0.999, 0.5], [1.0, 2.0]], dtype=np.float32)
+    x = NEARLY_CONSTANT
     got = impl.probe(module_forward_backward, MODULE, x, args=[2], kwargs={"eps": eps})
     with torch.no_grad():
         expected = nn_batchnorm(2, 2, 0.1, eps)(torch.tensor(x)).numpy()
@@ -191,3 +222,80 @@ def test_batchnorm_module_state_dict_holds_parameters_and_running_statistics(imp
     for key in ("weight", "bias", "running_mean", "running_var"):
         assert key in got, f"BatchNorm's state_dict lacks {key!r}; register running statistics with register_buffer"
         assert got[key] == [channels], f"BatchNorm's {key} has the wrong shape"
+
+
+@weight(1)
+@pytest.mark.parametrize("shape", [(1, 3), (1, 3, 1, 1)])
+def test_batchnorm_module_raises_value_error_for_one_value_per_feature_in_training(impl, shape):
+    x = gaussian(6, *shape).astype(np.float32)
+    with pytest.raises(ValueError):
+        impl.probe(module_forward_backward, MODULE, x, args=[3])
+
+
+@weight(1)
+@pytest.mark.parametrize("shape", [(1, 3), (1, 3, 1, 1)])
+def test_batchnorm_module_in_eval_mode_accepts_a_batch_of_one(impl, shape):
+    x = gaussian(7, *shape).astype(np.float32)
+    state = {"running_mean": gaussian(8, 3).astype(np.float32), "running_var": np.array([0.5, 1.0, 2.0], np.float32)}
+    got = impl.probe(module_forward_backward, MODULE, x, args=[3], state=state, train=False)
+    ref = nn_batchnorm(len(shape), 3, 0.1, 1e-5)
+    ref.load_state_dict({**ref.state_dict(), **{k: torch.tensor(v) for k, v in state.items()}})
+    ref.eval()
+    with torch.no_grad():
+        expected = ref(torch.tensor(x)).numpy()
+    checks.allclose(got["out"], expected, f"BatchNorm(3) in eval mode on input {shape}", reveal=False,
+                    hint="only training mode needs more than one value per feature")
+
+
+@weight(1)
+@pytest.mark.parametrize("shape", [(4, 2), (2, 2, 1, 2)])
+def test_batchnorm_module_default_eps_is_1e_5(impl, shape):
+    x = NEARLY_CONSTANT
+    x = x.reshape(2, 2, 2).transpose(0, 2, 1).reshape(shape) if len(shape) == 4 else x  # the same values per channel
+    got = impl.probe(module_forward_backward, MODULE, x, args=[2])
+    with torch.no_grad():
+        expected = nn_batchnorm(len(shape), 2, 0.1, 1e-5)(torch.tensor(x)).numpy()
+    checks.allclose(got["out"], expected, "BatchNorm(2) with the default eps on a nearly constant feature",
+                    reveal=False, hint="eps defaults to 1e-5, inside the square root")
+
+
+@weight(1)
+@pytest.mark.parametrize("shape", [(5, 3), (2, 3, 2, 2)])
+@given(seed=seeds())
+def test_batchnorm_module_gradients_in_eval_mode_match_nn_batchnorm(impl, shape, seed):
+    c = shape[1]
+    x = gaussian(seed, *shape).astype(np.float32)
+    dout = gaussian(seed + 1, *shape).astype(np.float32)
+    state = {"weight": gaussian(seed + 2, c).astype(np.float32), "bias": gaussian(seed + 3, c).astype(np.float32),
+             "running_mean": gaussian(seed + 4, c).astype(np.float32),
+             "running_var": np.random.default_rng(seed + 5).uniform(0.5, 2.0, c).astype(np.float32)}
+    got = impl.probe(module_forward_backward, MODULE, x, dout, args=[c], state=state, train=False)
+    ref = nn_batchnorm(len(shape), c, 0.1, 1e-5)
+    ref.load_state_dict({**ref.state_dict(), **{k: torch.tensor(v) for k, v in state.items()}})
+    ref.eval()
+    xt = torch.tensor(x, requires_grad=True)
+    out = ref(xt)
+    out.backward(torch.tensor(dout))
+    checks.allclose(got["out"], out.detach().numpy(), "BatchNorm output in eval mode", reveal=False)
+    checks.allclose(got["dx"], xt.grad.numpy(), "the gradient of BatchNorm with respect to x in eval mode",
+                    reveal=False, hint="in eval mode the output is affine in x: dx = dout * weight / "
+                                       "sqrt(running_var + eps)")
+    checks.allclose(got["grads"].get("weight"), ref.weight.grad.numpy(),
+                    "the gradient of BatchNorm.weight in eval mode", reveal=False)
+    checks.allclose(got["grads"].get("bias"), ref.bias.grad.numpy(), "the gradient of BatchNorm.bias in eval mode",
+                    reveal=False)
+
+
+@weight(1)
+@pytest.mark.parametrize("shape", [(2, 3), (1, 3, 1, 2), (2, 3, 1, 1)])
+def test_batchnorm_module_trains_on_two_values_per_feature(impl, shape):
+    x = (1.0 + gaussian(9, *shape)).astype(np.float32)
+    got = impl.probe(module_forward_backward, MODULE, x, args=[3])
+    ref = nn_batchnorm(len(shape), 3, 0.1, 1e-5)
+    with torch.no_grad():
+        expected = ref(torch.tensor(x)).numpy()
+    checks.allclose(got["out"], expected, f"BatchNorm(3) in training mode on input {shape}", reveal=False,
+                    hint="two values per feature are enough in training mode")
+    for name in ("running_mean", "running_var"):
+        checks.allclose(got["buffers"][name], getattr(ref, name).numpy(), f"{name} after one batch of {shape}",
+                        reveal=False)

@@ -50,3 +50,30 @@ def test_plot_curves_draws_every_curve(impl, tmp_path, curve):
 def test_plot_curves_shows_the_title(impl, tmp_path):
     titled = render(impl, tmp_path, HISTORY, "titled", title="learning curves")
     assert not np.array_equal(base_image(impl, tmp_path), titled), "plot_curves ignores its title argument"
+
+
+@weight(1)
+def test_plot_curves_creates_missing_parent_folders(impl, tmp_path):
+    """plot_curves creates every missing folder on the way to path, however deep."""
+    path = tmp_path / "runs" / "first" / "plots" / "curves.png"
+    got = impl.probe(plot_curves, HISTORY, str(path))
+    assert got == str(path), "plot_curves should return the path it was given"
+    assert_png(path, "plot_curves into folders that do not exist yet")
+
+
+@weight(1)
+@pytest.mark.parametrize("title", [None, "run 3"])
+def test_plot_curves_draws_loss_and_accuracy_panels_with_labels_and_legends(impl, tmp_path, title):
+    """Two panels, loss then accuracy, each with the training and validation curves, axis labels and a legend;
+    the title above both."""
+    from grader.testkit.probes.utils import plot_curves_figure
+    got = impl.probe(plot_curves_figure, HISTORY, str(tmp_path / "curves.png"), title)
+    assert got["saved"] >= 1, "plot_curves should save its figure with savefig"
+    assert len(got["axes"]) == 2, f"plot_curves should draw 2 panels (loss, accuracy), drew {len(got['axes'])}"
+    for ax, metric in zip(got["axes"], ("loss", "acc")):
+        want = sorted(tuple(np.round(HISTORY[f"{split}_{metric}"], 9)) for split in ("train", "val"))
+        drawn = sorted(tuple(np.round(line, 9)) for line in ax["lines"])
+        assert drawn == want, f"the {metric} panel should hold the training and the validation {metric} curves"
+        assert ax["xlabel"].strip() and ax["ylabel"].strip(), f"the {metric} panel needs axis labels"
+        assert len(ax["legend"]) == 2, f"the {metric} panel needs a legend naming its two curves"
+    assert got["suptitle"] == (title or ""), "the title goes above both panels (Figure.suptitle)"

@@ -99,3 +99,14 @@ def test_pooling_with_overlapping_windows_on_a_batch_of_one_and_odd_sizes(impl, 
 def test_pooling_stride_defaults_to_the_kernel_size(impl, name, config, seed):
     shape, k, _ = config
     check_against_torch(impl, name, gaussian(seed, *shape), (shape, k, None), seed)
+
+
+@weight(1)
+@pytest.mark.parametrize("name", list(TORCH))
+@given(config=pool_configs(), seed=seeds())
+def test_pooling_backward_leaves_dout_unchanged(impl, name, config, seed):
+    """maxpool2d_backward and avgpool2d_backward do not modify their upstream gradient dout in place."""
+    shape, k, stride = config
+    dout = gaussian(seed + 1, *output_shape(shape, k, stride))
+    got = impl.probe(forward_backward, MOD, name, [gaussian(seed, *shape)], dout.copy(), kwargs_of(k, stride))
+    checks.unchanged(dout, got["dout_after"], f"the input dout of {name}_backward")

@@ -71,3 +71,21 @@ def test_residual_adds_the_input_to_the_output_of_f(impl, n, d_in, seed):
     checks.close(got["out"], x + x @ w.T + b, "Residual(linear)(x)", reveal=False)
     checks.close(got["dx"], dout + dout @ w, "the gradient of Residual(linear)", reveal=False,
                  hint="the gradient flows through both the skip connection and f")
+
+
+@weight(1)
+@given(sizes=dims, seed=seeds(), train=st.booleans())
+def test_residual_block_defaults_to_relu_without_norm(impl, sizes, seed, train):
+    """ResidualBlock(dim, hidden_dim) is the block with activation "relu" and no BatchNorm."""
+    dim, hidden_dim = sizes
+    x = spread_input(seed, 4, dim)
+    dout = gaussian(seed + 1, 4, dim).astype(np.float32)
+    got = impl.probe(module_forward_backward, BLOCK, x, dout, args=[dim, hidden_dim], train=train, seed=seed % 1000)
+    what = "ResidualBlock(dim, hidden_dim) with the default activation and norm"
+    expected = 2 * dim * hidden_dim + hidden_dim + dim
+    params = sum(int(np.size(p)) for p in got["params"].values())
+    assert params == expected, f"{what} has the wrong number of parameters; the default is norm=False"
+    out, dx = block_reference(x, dout, got["params"], dim, hidden_dim, "relu", False, train)
+    hint = "the defaults are activation='relu' and norm=False"
+    checks.allclose(got["out"], out, what, reveal=False, hint=hint)
+    checks.allclose(got["dx"], dx, f"the gradient of {what} with respect to x", reveal=False, hint=hint)

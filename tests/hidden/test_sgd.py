@@ -1,4 +1,6 @@
 """Hidden tests of SGD: multi-step trajectories against torch.optim.SGD, skipped parameters, .grad untouched."""
+import numpy as np
+import pytest
 import torch
 from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
@@ -74,7 +76,7 @@ def test_sgd_step_never_modifies_grad(impl, seed, momentum, weight_decay):
     for k, step_grads in enumerate(grads):
         for i, g in enumerate(step_grads):
             checks.array(got["grads"][k][i], f"p.grad after step {k + 1}", shape=g.shape)
-            checks.unchanged(g, got["grads"][k][i], "p.grad (step() must only read it)")
+            checks.unchanged(g, got["grads"][k][i], "p.grad (step() must only read it)", tensor=True)
 
 
 @weight(1)
@@ -83,4 +85,29 @@ def test_sgd_zero_grad_sets_every_grad_to_none(impl):
     got = impl.probe(zero_grad, SGD, params, grads[0], {"lr": 0.1, "momentum": 0.9})
     assert got["grad_is_none"] == [True] * len(params), "zero_grad() should set every parameter's grad to None"
     for p, after in zip(params, got["params"]):
-        checks.unchanged(p, after, "a parameter during zero_grad()")
+        checks.unchanged(p, after, "a parameter during zero_grad()", tensor=True)
+
+
+@weight(1)
+def test_sgd_defaults_are_plain_sgd_without_weight_decay(impl):
+    params, grads = draw_problem(6, 10)
+    got = impl.probe(trajectory, SGD, params, grads, {"lr": 0.1})
+    check_trajectory(got["params"], torch_sgd(params, grads, lr=0.1), "SGD(params, lr=0.1) with the defaults",
+                     hint="the defaults are momentum=0.0 and weight_decay=0.0")
+
+
+@weight(1)
+@pytest.mark.parametrize("momentum,weight_decay", [(0.0, 0.0), (0.9, 0.1)])
+def test_sgd_keeps_float32_parameters_float32(impl, momentum, weight_decay):
+    params, grads = draw_problem(7, 10)
+    params = [p.astype(np.float32) for p in params]
+    grads = [[g.astype(np.float32) for g in step] for step in grads]
+    kwargs = {"lr": 0.05, "momentum": momentum, "weight_decay": weight_decay}
+    got = impl.probe(trajectory, SGD, params, grads, kwargs)
+    expected = torch_sgd(params, grads, **kwargs)
+    for k, (got_step, exp_step) in enumerate(zip(got["params"], expected)):
+        for i, (g, e) in enumerate(zip(got_step, exp_step)):
+            g = checks.array(g, f"parameter {i} after step {k + 1}", shape=e.shape)
+            assert g.dtype == np.float32, (f"a float32 parameter became {g.dtype} after step {k + 1}; update it in "
+                                           "place (p.sub_(...)) with state of the parameter's dtype")
+            checks.allclose(g, e, f"float32 parameter {i} after step {k + 1}", reveal=False)

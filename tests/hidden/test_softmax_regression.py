@@ -1,12 +1,14 @@
 """Hidden tests of SoftmaxRegression: torch as oracle, numeric gradients, initialization statistics."""
 import numpy as np
+import pytest
 import torch
 from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from grader.testkit import checks
-from grader.testkit.probes.training import numpy_model_forward, numpy_model_init, numpy_model_predict
+from grader.testkit.probes.training import (numpy_model_forward, numpy_model_init, numpy_model_predict,
+                                            numpy_model_predict_keeping_inputs)
 from tests.hidden.helpers import numeric_model_gradients
 from tests.hidden.strategies import gaussian, seeds
 
@@ -128,3 +130,54 @@ def test_softmax_regression_valid_mode_returns_the_same_loss(impl):
     checks.close(valid["loss"], oracle(X, W1, y)[0], "the loss of forward in mode='valid'", reveal=False)
     checks.close(valid["loss"], train["loss"], "the loss of forward in mode='valid' against mode='train'",
                  reveal=False)
+
+
+@weight(1)
+def test_softmax_regression_default_seed_is_1024_and_seed_0_is_a_seed_of_its_own(impl):
+    kwargs = {"input_size": 6, "num_classes": 4}
+    default = impl.probe(numpy_model_init, MODEL, kwargs)["weights"]["W1"]
+    seeded = impl.probe(numpy_model_init, MODEL, {**kwargs, "seed": 1024})["weights"]["W1"]
+    zero = impl.probe(numpy_model_init, MODEL, {**kwargs, "seed": 0})["weights"]["W1"]
+    checks.close(default, seeded, "weights['W1'] built without a seed against seed=1024", reveal=False,
+                 hint="the default seed is 1024")
+    assert not np.allclose(zero, seeded), (
+        "seed=0 gave the weights of the default seed 1024; seed=0 is a valid seed of its own")
+
+
+@weight(1)
+@pytest.mark.parametrize("mode", ["valid", "test"])
+def test_softmax_regression_other_modes_only_evaluate(impl, mode):
+    X = gaussian(5, 6, 4)
+    W1 = gaussian(6, 4, 3)
+    y = np.array([0, 1, 2, 0, 1, 2])
+    got = impl.probe(numpy_model_forward, MODEL, {"input_size": 4, "num_classes": 3}, X, y, mode=mode,
+                     weights={"W1": W1})
+    checks.close(got["loss"], oracle(X, W1, y)[0], f"the loss of forward in mode={mode!r}", reveal=False)
+    checks.close(got["gradients"]["W1"], np.zeros((4, 3)), f"gradients['W1'] after forward in mode={mode!r}",
+                 reveal=False, hint="only mode='train' stores gradients; any other mode only evaluates")
+    checks.unchanged(W1, got["weights"]["W1"], f"weights['W1'] during forward in mode={mode!r}")
+    checks.unchanged(X, got["X_after"], "the input X of forward")
+
+
+@weight(1)
+@given(problem=problems())
+def test_softmax_regression_forward_leaves_the_weights_unchanged(impl, problem):
+    X, W1, y = problem
+    got = impl.probe(numpy_model_forward, MODEL, {"input_size": X.shape[1], "num_classes": W1.shape[1]}, X, y,
+                     weights={"W1": W1})
+    checks.unchanged(W1, got["weights"]["W1"], "weights['W1'] during forward(X, y, mode='train')")
+    checks.unchanged(X, got["X_after"], "the input X of forward")
+
+
+@weight(1)
+@pytest.mark.parametrize("mode", ["train", "valid"])
+@given(problem=problems())
+def test_softmax_regression_forward_and_predict_leave_their_inputs_unchanged(impl, mode, problem):
+    """forward keeps the labels y and predict keeps X and the weights: neither changes an input in place."""
+    X, W1, y = problem
+    kwargs = {"input_size": X.shape[1], "num_classes": W1.shape[1]}
+    got = impl.probe(numpy_model_forward, MODEL, kwargs, X, y.copy(), mode=mode, weights={"W1": W1})
+    checks.unchanged(y, got["y_after"], f"the input y of forward(X, y, mode={mode!r})")
+    got = impl.probe(numpy_model_predict_keeping_inputs, MODEL, kwargs, X.copy(), weights={"W1": W1.copy()})
+    checks.unchanged(X, got["X_after"], "the input X of predict")
+    checks.unchanged(W1, got["weights_after"]["W1"], "weights['W1'] during predict")

@@ -33,8 +33,9 @@ def run_numpy(impl, p):
     return got, Recording(got, p["X_train"], p["y_train"], p["X_val"], numpy_model=True, fn="train_numpy")
 
 
-def run_torch(impl, p, **kwargs):
-    data = [p["X_train"].astype(np.float32), p["y_train"], p["X_val"].astype(np.float32), p["y_val"]]
+def run_torch(impl, p, features=np.float32, labels=np.int64, **kwargs):
+    data = [p["X_train"].astype(features), p["y_train"].astype(labels), p["X_val"].astype(features),
+            p["y_val"].astype(labels)]
     got = impl.probe(train_torch_recorded, p["W"].T.astype(np.float32), p["b"].astype(np.float32), data,
                      p["epochs"], p["batch_size"], p["lr"], seed=p["seed"], **kwargs)
     return got, Recording(got, p["X_train"], p["y_train"], p["X_val"], numpy_model=False, fn="train_torch")
@@ -51,9 +52,9 @@ def test_train_numpy_matches_a_replay_of_its_steps(impl, p):
 
 
 @weight(3)
-@given(p=problems())
-def test_train_torch_matches_a_replay_of_its_steps(impl, p):
-    _, rec = run_torch(impl, p)
+@given(p=problems(), features=st.sampled_from([np.float32, np.float64]))
+def test_train_torch_matches_a_replay_of_its_steps(impl, p, features):
+    _, rec = run_torch(impl, p, features=features)
     per_epoch = rec.check_epochs(len(p["X_train"]), p["batch_size"], p["epochs"])
     rec.check_steps({"linear.weight": p["W"].T, "linear.bias": p["b"]}, p["lr"], reveal=False)
     rec.check_history(p["epochs"], per_epoch, p["X_val"], p["y_val"], torch_model=True, reveal=False)
@@ -68,7 +69,44 @@ def test_train_torch_validates_in_eval_mode_without_gradients(impl, p):
     for call in rec.validations:
         assert not call["training"], "train_torch ran validation in train mode"
         assert not call["grad_enabled"], "train_torch computed gradients during validation"
+        assert len(call["x"]) <= p["batch_size"], "train_torch validated more than batch_size samples at once"
     assert all(step["training"] for step in rec.steps), "train_torch took a training step in eval mode"
+
+
+@weight(1)
+@given(p=problems())
+def test_train_torch_trains_a_model_handed_over_in_eval_mode_in_train_mode(impl, p):
+    """train_torch sets train mode at every epoch's training phase, whatever mode the model came in."""
+    _, rec = run_torch(impl, p, start_in_eval=True)
+    rec.check_epochs(len(p["X_train"]), p["batch_size"], p["epochs"])
+    assert all(step["training"] for step in rec.steps), \
+        "train_torch trained a model that came in eval mode without model.train()"
+
+
+@weight(1)
+@given(p=problems(), labels=st.sampled_from([np.int32, np.int16]))
+def test_train_torch_turns_labels_of_any_integer_dtype_into_int64(impl, p, labels):
+    """Labels stored as int32 or int16 reach loss_fn as int64 tensors, in training and in validation."""
+    _, rec = run_torch(impl, p, labels=labels)
+    per_epoch = rec.check_epochs(len(p["X_train"]), p["batch_size"], p["epochs"])
+    rec.check_steps({"linear.weight": p["W"].T, "linear.bias": p["b"]}, p["lr"], reveal=False)
+    rec.check_history(p["epochs"], per_epoch, p["X_val"], p["y_val"], torch_model=True, reveal=False)
+
+
+@weight(2)
+@given(p=problems())
+def test_train_loops_shuffle_epoch_e_with_seed_plus_e(impl, p):
+    """Epoch e of either loop trains on the batches of generate_batched_data(..., shuffle=True, seed=seed + e)."""
+    n = len(p["X_train"])
+    orders = [impl.call("utils.data:generate_batched_data", p["X_train"], np.arange(n), p["batch_size"],
+                        shuffle=True, seed=p["seed"] + e)[1] for e in range(p["epochs"])]
+    want = [np.asarray(batch).tolist() for batches in orders for batch in batches]
+    for run in (run_numpy, run_torch):
+        _, rec = run(impl, p)
+        rec.check_epochs(n, p["batch_size"], p["epochs"])
+        assert [np.asarray(s["idx"]).tolist() for s in rec.steps] == want, (
+            f"{rec.fn}: epoch e does not train on the batches of "
+            "generate_batched_data(X_train, y_train, batch_size, shuffle=True, seed=seed + e)")
 
 
 def _fixed_problem():
@@ -107,9 +145,10 @@ def test_train_torch_shows_a_progress_bar_only_when_asked(impl):
 
 
 @weight(2)
-@given(n=st.integers(1, 20), batch_size=st.integers(1, 8), train_mode=st.booleans(), seed=seeds())
-def test_predict_runs_batches_in_eval_mode_without_gradients(impl, n, batch_size, train_mode, seed):
-    X = gaussian(seed, n, 3).astype(np.float32)
+@given(n=st.integers(1, 20), batch_size=st.integers(1, 8), train_mode=st.booleans(), seed=seeds(),
+       features=st.sampled_from([np.float32, np.float64]))
+def test_predict_runs_batches_in_eval_mode_without_gradients(impl, n, batch_size, train_mode, seed, features):
+    X = gaussian(seed, n, 3).astype(features)
     W, b = gaussian(seed + 1, 4, 3).astype(np.float32), gaussian(seed + 2, 4).astype(np.float32)
     got = impl.probe(predict_recorded, W, b, X, batch_size, train_mode)
     labels = checks.array(got["labels"], "predict(model, X)", shape=(n,), kind="iu")
@@ -124,6 +163,7 @@ def test_predict_runs_batches_in_eval_mode_without_gradients(impl, n, batch_size
         assert len(call["x"]) <= batch_size, "predict passed more than batch_size samples at once"
         seen += len(call["x"])
     assert seen == n, "predict did not run every sample through the model exactly once"
+    assert got["training_after"] == train_mode, "predict did not restore the model's training flag"
 
 
 @weight(1)

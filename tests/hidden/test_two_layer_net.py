@@ -1,12 +1,14 @@
 """Hidden tests of TwoLayerNet: torch as oracle for every activation, numeric gradients, initialization."""
 import numpy as np
+import pytest
 import torch
 from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from grader.testkit import checks
-from grader.testkit.probes.training import numpy_model_forward, numpy_model_init, numpy_model_predict
+from grader.testkit.probes.training import (numpy_model_forward, numpy_model_init, numpy_model_predict,
+                                            numpy_model_predict_keeping_inputs)
 from tests.hidden.helpers import ORACLES, numeric_model_gradients
 from tests.hidden.strategies import gaussian, seeds
 
@@ -130,3 +132,58 @@ def test_two_layer_net_handles_a_batch_of_one(impl):
     for key in KEYS:
         checks.close(got["gradients"][key], grads[key], f"gradients[{key!r}] for a batch of one", reveal=False,
                      hint="db must keep its shape (C,) even for N = 1")
+
+
+@weight(1)
+def test_two_layer_net_defaults_are_seed_1024_and_weight_scale_1e_3_and_seed_0_is_a_seed_of_its_own(impl):
+    kwargs = {"input_size": 5, "hidden_size": 4, "num_classes": 3}
+    default = impl.probe(numpy_model_init, MODEL, kwargs)["weights"]
+    explicit = impl.probe(numpy_model_init, MODEL, {**kwargs, "seed": 1024, "weight_scale": 1e-3})["weights"]
+    zero = impl.probe(numpy_model_init, MODEL, {**kwargs, "seed": 0})["weights"]
+    for key in ("W1", "W2"):
+        checks.close(default[key], explicit[key], f"weights[{key!r}] built with the defaults against seed=1024 and "
+                     "weight_scale=1e-3", reveal=False, hint="the defaults are weight_scale=1e-3 and seed=1024")
+        assert not np.allclose(zero[key], explicit[key]), (
+            f"seed=0 gave the weights[{key!r}] of the default seed 1024; seed=0 is a valid seed of its own")
+
+
+@weight(1)
+@pytest.mark.parametrize("mode", ["valid", "test"])
+def test_two_layer_net_other_modes_only_evaluate(impl, mode):
+    X = gaussian(12, 5, 4)
+    y = np.array([0, 2, 1, 1, 0])
+    w = {"W1": gaussian(13, 4, 3), "b1": gaussian(14, 3), "W2": gaussian(15, 3, 3), "b2": gaussian(16, 3)}
+    kwargs = {"input_size": 4, "hidden_size": 3, "num_classes": 3, "activation": "tanh"}
+    got = impl.probe(numpy_model_forward, MODEL, kwargs, X, y, mode=mode, weights=w)
+    checks.close(got["loss"], oracle(X, y, w, "tanh")[0], f"the loss of forward in mode={mode!r}", reveal=False)
+    for key in KEYS:
+        checks.close(got["gradients"][key], np.zeros_like(w[key]), f"gradients[{key!r}] after forward in mode={mode!r}",
+                     reveal=False, hint="only mode='train' stores gradients; any other mode only evaluates")
+        checks.unchanged(w[key], got["weights"][key], f"weights[{key!r}] during forward in mode={mode!r}")
+    checks.unchanged(X, got["X_after"], "the input X of forward")
+
+
+@weight(1)
+@given(activation=st.sampled_from(list(ACTIVATIONS)), problem=problems())
+def test_two_layer_net_forward_leaves_the_weights_unchanged(impl, activation, problem):
+    X, y, w, kwargs = problem
+    got = impl.probe(numpy_model_forward, MODEL, {**kwargs, "activation": activation}, X, y, weights=w)
+    for key in KEYS:
+        checks.unchanged(w[key], got["weights"][key], f"weights[{key!r}] during forward(X, y, mode='train')")
+    checks.unchanged(X, got["X_after"], "the input X of forward")
+
+
+@weight(1)
+@pytest.mark.parametrize("mode", ["train", "valid"])
+@given(activation=st.sampled_from(list(ACTIVATIONS)), problem=problems())
+def test_two_layer_net_forward_and_predict_leave_their_inputs_unchanged(impl, mode, activation, problem):
+    """forward keeps the labels y and predict keeps X and the weights: neither changes an input in place."""
+    X, y, w, kwargs = problem
+    kwargs = {**kwargs, "activation": activation}
+    got = impl.probe(numpy_model_forward, MODEL, kwargs, X, y.copy(), mode=mode, weights=w)
+    checks.unchanged(y, got["y_after"], f"the input y of forward(X, y, mode={mode!r})")
+    got = impl.probe(numpy_model_predict_keeping_inputs, MODEL, kwargs, X.copy(),
+                     weights={key: value.copy() for key, value in w.items()})
+    checks.unchanged(X, got["X_after"], "the input X of predict")
+    for key in KEYS:
+        checks.unchanged(w[key], got["weights_after"][key], f"weights[{key!r}] during predict")

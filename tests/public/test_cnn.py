@@ -83,3 +83,33 @@ def test_conv1dnet_shapes_and_parameter_count(impl, length):
         f"Conv1dNet(1, 10, {length}) should have {expected} parameters: kernel-3 convolutions, pools of 2 " \
         f"({length} -> {length // 2} -> {length // 4}), then the head"
     assert got["output_shape"] == [2, 10], "Conv1dNet output shape for a batch of 2 signals"
+
+
+@weight(1)
+def test_convnet_accepts_an_image_size_of_height_and_width(impl):
+    got = impl.probe(describe, CONVNET, [1, 3, [8, 6]], {"channels": [2]}, input_shape=[2, 1, 8, 6])
+    expected = (9 * 1 * 2 + 2) + (2 * 4 * 3 * 3 + 3)
+    assert got["trainable"] == expected, \
+        f"ConvNet(1, 3, image_size=(8, 6), channels=(2,)) should have {expected} parameters: the pool makes the " \
+        "8x6 maps 4x3, so the head is Linear(2 * 4 * 3, 3)"
+    assert got["output_shape"] == [2, 3], "ConvNet(1, 3, (8, 6)) output shape for a batch of 2 images of 8x6"
+
+
+@weight(1)
+@pytest.mark.parametrize("name,size,channels", [(CONVNET, 3, [4, 4]), (CONVNET, [8, 1], [4]), (CONV1D, 3, [4, 4]),
+                                               (CONV1D, 1, [4])], ids=["3x3", "8x1", "length-3", "length-1"])
+def test_convnet_rejects_inputs_too_small_for_its_pools(impl, name, size, channels):
+    assert impl.raised(name, 1, 2, size, channels) == "ValueError", \
+        f"{name.split(':')[1]}(1, 2, {size}, channels={channels}) should raise ValueError: a size would drop below " \
+        "1 after the 2x2 max-pools"
+
+
+@weight(1)
+@pytest.mark.parametrize("name,extra_layers,skip_every", [(CONVNET, -1, 0), (CONVNET, 2, -1), (CONV1D, -2, 1)],
+                         ids=["extra_layers=-1", "skip_every=-1", "1-D extra_layers=-2"])
+def test_convnet_rejects_a_negative_extra_layers_or_skip_every(impl, name, extra_layers, skip_every):
+    """A negative extra_layers or skip_every raises ValueError."""
+    got = impl.raised(name, 1, 2, 8, [4], extra_layers=extra_layers, skip_every=skip_every)
+    assert got == "ValueError", \
+        f"{name.split(':')[1]}(1, 2, 8, channels=[4], extra_layers={extra_layers}, skip_every={skip_every}) " \
+        f"should raise ValueError: neither may be negative; it raised {got or 'nothing'}"

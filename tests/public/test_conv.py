@@ -41,6 +41,20 @@ def test_conv2d_output_shape_raises_value_error_when_the_kernel_does_not_fit(imp
 
 
 @weight(1)
+@pytest.mark.parametrize("args, kwargs", [
+    ((5, 5, 3), {"stride": 0}),
+    ((3, 3, 3), {"stride": -1}),
+    ((5, 5, 3), {"pad": -1}),
+    ((6, 6, (2, 1)), {"stride": 2, "pad": -1}),
+])
+def test_conv2d_output_shape_raises_value_error_for_a_stride_below_1_or_a_negative_pad(impl, args, kwargs):
+    got = impl.raised(f"{MOD}:conv2d_output_shape", *args, **kwargs)
+    assert got == "ValueError", (
+        f"conv2d_output_shape{args} with {kwargs} should raise ValueError (stride must be >= 1 and pad >= 0), "
+        f"got {got or 'no exception'}")
+
+
+@weight(1)
 @pytest.mark.parametrize("args, kwargs, expected", [
     ((3, 16, 3), {}, 16 * 3 * 3 * 3 + 16),
     ((3, 16, 3), {"bias": False}, 16 * 3 * 3 * 3),

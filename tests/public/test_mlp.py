@@ -81,3 +81,25 @@ def test_residual_mlp_adds_each_block_output_to_its_input(impl):
     checks.allclose(calls[5]["input"], h, "the input of the output layer",
                     hint="linear_out receives linear_in(x) plus the branch output of every block")
     checks.allclose(got["out"], calls[5]["output"], "the ResidualMLP output")
+
+
+@weight(1)
+@pytest.mark.parametrize("depth", [0, -1])
+def test_mlp_rejects_a_depth_below_one(impl, depth):
+    assert impl.raised(MLP, 5, 8, 3, depth) == "ValueError", \
+        f"MLP(5, 8, 3, depth={depth}) should raise ValueError: depth counts the linear layers, at least 1"
+
+
+@weight(1)
+@pytest.mark.parametrize("name", [MLP, RES], ids=["MLP", "ResidualMLP"])
+def test_mlps_flatten_images_before_the_first_linear_layer(impl, name):
+    x = np.random.default_rng(1).standard_normal((4, 2, 3, 2)).astype(np.float32)
+    args = [12, 6, 3, 2] if name == MLP else [12, 6, 3, 1, 4]
+    got = impl.probe(trace, name, x, args)
+    first = got["calls"][0]["input"]
+    checks.array(first, "the input of the first linear layer for a (4, 2, 3, 2) input", shape=(4, 12))
+    # every pixel of an image reaches the first layer once, in the flatten order of your choice
+    checks.allclose(np.sort(first, axis=1), np.sort(x.reshape(4, -1), axis=1),
+                    "the input of the first linear layer (sorted per sample)",
+                    hint="flatten (N, d1, ..., dk) to (N, d1 * ... * dk) first, e.g. x.flatten(1)")
+    checks.array(got["out"], "the output for a (4, 2, 3, 2) input", shape=(4, 3))

@@ -45,6 +45,49 @@ def test_batchnorm_forward_updates_running_statistics_with_momentum(impl):
 
 
 @weight(1)
+def test_batchnorm_forward_momentum_defaults_to_0_1(impl):
+    got = impl.probe(forward, MOD, "batchnorm", bn_args())
+    new_mean, new_var = got["extra"]
+    checks.close(new_mean, 0.9 * RUNNING_MEAN + 0.1 * MEAN, "new_running_mean with the default momentum",
+                 hint="momentum defaults to 0.1: new = 0.9 * old + 0.1 * batch mean")
+    checks.close(new_var, 0.9 * RUNNING_VAR + 0.1 * VAR * 4 / 3, "new_running_var with the default momentum",
+                 hint="momentum defaults to 0.1: new = 0.9 * old + 0.1 * unbiased batch variance")
+
+
+@weight(1)
+@pytest.mark.parametrize("shape", [(1, 2), (1, 2, 1, 1)])
+def test_batchnorm_forward_raises_value_error_for_one_value_per_feature_in_training(impl, shape):
+    args = [np.arange(1.0, 3.0).reshape(shape), GAMMA, BETA, RUNNING_MEAN, RUNNING_VAR]
+    got = impl.raised(f"{MOD}:batchnorm_forward", *args)
+    assert got == "ValueError", (
+        f"batchnorm_forward on input {shape} in training mode should raise ValueError (one value per feature has "
+        f"no variance), got {got or 'no exception'}")
+
+
+@weight(1)
+def test_batchnorm_eval_mode_accepts_a_batch_of_one(impl):
+    x = np.array([[3.0, -2.0]])
+    got = impl.probe(forward, MOD, "batchnorm", bn_args(x), {"training": False})
+    expected = GAMMA * (x - RUNNING_MEAN) / np.sqrt(RUNNING_VAR + EPS) + BETA
+    checks.close(got["out"], expected, "batchnorm_forward(x of shape (1, 2), ..., training=False)",
+                 hint="only training mode needs more than one value per feature; eval mode uses the running "
+                      "statistics")
+
+
+@weight(1)
+def test_batchnorm_backward_in_eval_mode_treats_running_statistics_as_constants(impl):
+    got = impl.probe(forward_backward, MOD, "batchnorm", bn_args(), DOUT, {"training": False})
+    dx, dgamma, dbeta = got["grads"]
+    inv_std = 1 / np.sqrt(RUNNING_VAR + EPS)
+    checks.close(dx, DOUT * GAMMA * inv_std, "dx of batchnorm_backward in eval mode",
+                 hint="in eval mode out = gamma * (x - running_mean) / sqrt(running_var + eps) + beta is affine "
+                      "in x: dx = dout * gamma / sqrt(running_var + eps)")
+    checks.close(dgamma, np.sum(DOUT * (X - RUNNING_MEAN) * inv_std, axis=0), "dgamma in eval mode",
+                 hint="dgamma = sum over the batch of dout * x_hat, x_hat normalized with the running statistics")
+    checks.close(dbeta, np.sum(DOUT, axis=0), "dbeta in eval mode", hint="dbeta = sum over the batch of dout")
+
+
+@weight(1)
 def test_batchnorm_eval_mode_uses_and_keeps_running_statistics(impl):
     got = impl.probe(forward, MOD, "batchnorm", bn_args(), {"training": False})
     expected = GAMMA * (X - RUNNING_MEAN) / np.sqrt(RUNNING_VAR + EPS) + BETA

@@ -80,6 +80,26 @@ def test_pooling_stride_defaults_to_the_kernel_size(impl, name):
 
 @weight(1)
 @pytest.mark.parametrize("name", ["maxpool2d", "avgpool2d"])
+def test_pooling_kernel_size_defaults_to_2(impl, name):
+    got = impl.probe(forward, MOD, name, [X4])
+    expected = [[[[5.0, 8.0], [9.0, 7.0]]]] if name == "maxpool2d" else [[[[13 / 4, 11 / 4], [12 / 4, 21 / 4]]]]
+    checks.close(got["out"], expected, f"{name}_forward(x) with the default kernel_size and stride",
+                 hint="kernel_size defaults to 2, and the stride to the kernel size")
+
+
+@weight(1)
+@pytest.mark.parametrize("name", ["maxpool2d", "avgpool2d"])
+@pytest.mark.parametrize("shape, kwargs", [((1, 1, 3, 3), {"kernel_size": 4}),
+                                           ((2, 1, 5, 2), {"kernel_size": 3, "stride": 1})])
+def test_pooling_raises_value_error_when_the_kernel_is_larger_than_the_input(impl, name, shape, kwargs):
+    got = impl.raised(f"{MOD}:{name}_forward", np.ones(shape), **kwargs)
+    assert got == "ValueError", (
+        f"{name}_forward(x {shape}, {kwargs}) should raise ValueError (the window does not fit the input), "
+        f"got {got or 'no exception'}")
+
+
+@weight(1)
+@pytest.mark.parametrize("name", ["maxpool2d", "avgpool2d"])
 def test_pooling_output_size_is_rounded_down(impl, name):
     x = np.arange(2 * 1 * 5 * 7, dtype=float).reshape(2, 1, 5, 7)
     got = impl.probe(forward, MOD, name, [x], {"kernel_size": 2})

@@ -55,3 +55,12 @@ def test_residual_block_matches_its_formula(impl, norm):
     hint = f"out = x + Linear(5 -> 3)(relu(Linear(3 -> 5)({pre}(x))))"
     checks.allclose(got["out"], out, f"ResidualBlock(3, 5, norm={norm})(x)", hint=hint)
     checks.allclose(got["dx"], dx, f"the gradient of ResidualBlock(3, 5, norm={norm}) with respect to x", hint=hint)
+
+
+@weight(1)
+def test_residual_block_rejects_an_unknown_activation(impl):
+    """ResidualBlock raises ValueError for an activation name that ACTIVATIONS does not hold."""
+    raised = impl.raised(BLOCK, 3, 5, "swish")
+    assert raised == "ValueError", (
+        f"ResidualBlock(3, 5, 'swish') raised {raised}; expected ValueError\n"
+        "  hint: check that the name is a key of ACTIVATIONS and raise ValueError naming the valid ones")

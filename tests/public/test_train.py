@@ -23,17 +23,44 @@ B0 = np.array([0.1, -0.2, 0.0])
 EPOCHS, BATCH, LR = 2, 4, 0.5  # batches of 4, 4 and 2 samples per epoch
 
 
-def run_numpy(impl, epochs=EPOCHS, batch_size=BATCH):
+def run_numpy(impl, epochs=EPOCHS, batch_size=BATCH, seed=0):
     data = [X_TRAIN, Y_TRAIN, X_VAL, Y_VAL]
-    got = impl.probe(train_numpy_recorded, W0, B0, data, epochs, batch_size, LR, seed=0)
+    got = impl.probe(train_numpy_recorded, W0, B0, data, epochs, batch_size, LR, seed=seed)
     return Recording(got, X_TRAIN, Y_TRAIN, X_VAL, numpy_model=True, fn="train_numpy")
 
 
-def run_torch(impl, epochs=EPOCHS, batch_size=BATCH):
-    data = [X_TRAIN.astype(np.float32), Y_TRAIN, X_VAL.astype(np.float32), Y_VAL]
+def run_torch(impl, epochs=EPOCHS, batch_size=BATCH, features=np.float32, seed=0):
+    data = [X_TRAIN.astype(features), Y_TRAIN, X_VAL.astype(features), Y_VAL]
     got = impl.probe(train_torch_recorded, W0.T.astype(np.float32), B0.astype(np.float32), data, epochs,
-                     batch_size, LR, seed=0)
+                     batch_size, LR, seed=seed)
     return Recording(got, X_TRAIN, Y_TRAIN, X_VAL, numpy_model=False, fn="train_torch")
+
+
+def check_weighted_train_means(rec, epochs, per_epoch):
+    """Checks that History.train_loss[e] and train_acc[e] weight each batch's value by its size."""
+    for e in range(epochs):
+        steps = rec.steps[e * per_epoch:(e + 1) * per_epoch]
+        sizes = np.array([len(s["idx"]) for s in steps], dtype=np.float64)
+        for key, name in (("loss", "train_loss"), ("accuracy", "train_acc")):
+            per_batch = np.array([s[key] for s in steps])
+            checks.allclose(checks.number(rec.history[name][e], f"History.{name}[{e}]"),
+                            per_batch @ sizes / sizes.sum(), f"History.{name}[{e}] ({rec.fn}, batches of 4, 4, 2)",
+                            hint="weight each batch's value by its number of samples and divide by the epoch's "
+                                 "sample count; a plain mean of the batch values overweights the smaller last batch")
+
+
+def check_epoch_order(impl, rec, seed, epochs=EPOCHS):
+    """Checks that epoch e trains on the mini-batches of generate_batched_data(..., shuffle=True, seed=seed + e)."""
+    per_epoch = rec.check_epochs(len(X_TRAIN), BATCH, epochs)
+    for e in range(epochs):
+        _, yb = impl.call("utils.data:generate_batched_data", X_TRAIN, np.arange(len(X_TRAIN)), BATCH,
+                          shuffle=True, seed=seed + e)
+        got = [np.asarray(s["idx"]).tolist() for s in rec.steps[e * per_epoch:(e + 1) * per_epoch]]
+        want = [np.asarray(b).tolist() for b in yb]
+        assert got == want, (
+            f"{rec.fn}(seed={seed}): the batches of epoch {e + 1} (sample indices {got}) are not those of "
+            f"generate_batched_data(X_train, y_train, batch_size, shuffle=True, seed={seed + e}) ({want}); "
+            "epoch e shuffles with seed + e")
 
 
 TORCH_INITIAL = {"linear.weight": W0.T, "linear.bias": B0}
@@ -68,6 +95,19 @@ def test_train_numpy_validates_each_epoch_outside_train_mode(impl):
             "use mode='valid' so that no gradients are kept")
     per_epoch = rec.check_epochs(len(X_TRAIN), BATCH, EPOCHS)
     rec.check_history(EPOCHS, per_epoch, X_VAL, Y_VAL, torch_model=False)
+
+
+@weight(1)
+def test_train_numpy_averages_batch_values_weighted_by_batch_size(impl):
+    """History.train_loss and train_acc of each epoch are the mean over its samples, not over its batches."""
+    rec = run_numpy(impl)
+    check_weighted_train_means(rec, EPOCHS, rec.check_epochs(len(X_TRAIN), BATCH, EPOCHS))
+
+
+@weight(1)
+def test_train_numpy_shuffles_epoch_e_with_seed_plus_e(impl):
+    """Epoch e trains on the batches of generate_batched_data(X, y, batch_size, shuffle=True, seed=seed + e)."""
+    check_epoch_order(impl, run_numpy(impl, seed=5), seed=5)
 
 
 @weight(1)
@@ -108,6 +148,28 @@ def test_train_torch_records_losses_accuracies_and_grad_l1(impl):
 
 
 @weight(1)
+def test_train_torch_averages_batch_values_weighted_by_batch_size(impl):
+    """History.train_loss and train_acc of each epoch are the mean over its samples, not over its batches."""
+    rec = run_torch(impl)
+    check_weighted_train_means(rec, EPOCHS, rec.check_epochs(len(X_TRAIN), BATCH, EPOCHS))
+
+
+@weight(1)
+def test_train_torch_shuffles_epoch_e_with_seed_plus_e(impl):
+    """Epoch e trains on the batches of generate_batched_data(X, y, batch_size, shuffle=True, seed=seed + e)."""
+    check_epoch_order(impl, run_torch(impl, seed=5), seed=5)
+
+
+@weight(1)
+def test_train_torch_trains_on_float64_features_as_float32(impl):
+    """float64 features (what the loaders and normalize return) train a float32 model like float32 features do."""
+    rec = run_torch(impl, features=np.float64)
+    per_epoch = rec.check_epochs(len(X_TRAIN), BATCH, EPOCHS)
+    rec.check_steps(TORCH_INITIAL, LR)
+    rec.check_history(EPOCHS, per_epoch, X_VAL, Y_VAL, torch_model=True)
+
+
+@weight(1)
 def test_predict_returns_argmax_labels_in_eval_mode_batch_by_batch(impl):
     X = X_TRAIN.astype(np.float32)
     got = impl.probe(predict_recorded, W0.T.astype(np.float32), B0.astype(np.float32), X, 4, True)
@@ -126,3 +188,26 @@ def test_predict_of_a_numpy_model_is_its_own_predict(impl):
     labels = checks.array(got, "predict(numpy_model, X)", shape=(len(X_TRAIN),), kind="iu")
     want = (X_TRAIN @ W0 + B0).argmax(axis=1)
     assert labels.tolist() == want.tolist(), f"predict returned {labels.tolist()}; expected {want.tolist()}"
+
+
+@weight(1)
+def test_predict_restores_the_models_training_flag(impl):
+    """predict puts a model that was in train mode back in train mode, and leaves an eval-mode model in eval mode."""
+    X = X_TRAIN.astype(np.float32)
+    for train_mode in (True, False):
+        got = impl.probe(predict_recorded, W0.T.astype(np.float32), B0.astype(np.float32), X, 4, train_mode)
+        assert got["training_after"] == train_mode, (
+            f"a model in {'train' if train_mode else 'eval'} mode came back from predict in "
+            f"{'train' if got['training_after'] else 'eval'} mode; remember model.training before model.eval() "
+            "and call model.train(was_training) at the end")
+
+
+@weight(1)
+def test_predict_accepts_float64_features(impl):
+    """predict converts float64 features to float32 tensors before running a float32 model."""
+    got = impl.probe(predict_recorded, W0.T.astype(np.float32), B0.astype(np.float32), X_TRAIN, 4, False)
+    labels = checks.array(got["labels"], "predict(model, X) for float64 X", shape=(len(X_TRAIN),), kind="iu")
+    want = (X_TRAIN @ W0 + B0).argmax(axis=1)
+    assert labels.tolist() == want.tolist(), (
+        f"predict returned {labels.tolist()} for float64 X; expected {want.tolist()} "
+        "(convert X with torch.as_tensor(X, dtype=torch.float32))")

@@ -5,6 +5,8 @@ import copy
 import importlib
 from typing import Any, Callable
 
+__tracebackhide__ = True  # a failure's traceback shows the test and the student's code only
+
 
 def target(name: str) -> Callable:
     """Returns the object ``module:attr[.attr]`` of the implementation under test."""
@@ -24,6 +26,23 @@ def call_keeping_inputs(name: str, *args: Any, **kwargs: Any) -> dict:
     """Returns the result of ``name(*args, **kwargs)`` and the positional arguments after the call."""
     out = target(name)(*args, **kwargs)
     return {"out": out, "args_after": list(args)}
+
+
+def call_keeping_global_rngs(name: str, *args: Any, **kwargs: Any) -> dict:
+    """Returns ``{"out", "untouched"}``: ``name(*args, **kwargs)``, and whether Python's, numpy's and torch's global
+    random states are after the call what they were before it."""
+    import random
+
+    import numpy as np
+    import torch
+
+    before = (random.getstate(), np.random.get_state(), torch.get_rng_state())
+    out = target(name)(*args, **kwargs)
+    after = (random.getstate(), np.random.get_state(), torch.get_rng_state())
+    same_numpy = all(np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+                     for a, b in zip(before[1], after[1]))
+    untouched = before[0] == after[0] and same_numpy and torch.equal(before[2], after[2])
+    return {"out": out, "untouched": untouched}
 
 
 def raised(name: str, *args: Any, **kwargs: Any) -> str | None:

@@ -8,6 +8,8 @@ import torch
 
 from grader.testkit.probes.generic import perturbed, target
 
+__tracebackhide__ = True  # a failure's traceback shows the test and the student's code only
+
 
 def losses_at(name: str, args: list, perturbations: list) -> list:
     """Returns the loss ``name(*args)[0]`` for each perturbation of the arguments.

@@ -16,6 +16,8 @@ from torch import nn
 from grader.testkit.probes.generic import target
 from grader.testkit.probes.torch_modules import build
 
+__tracebackhide__ = True  # a failure's traceback shows the test and the student's code only
+
 TRACED = (nn.Linear, nn.Conv1d, nn.Conv2d)
 
 

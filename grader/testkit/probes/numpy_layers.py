@@ -9,6 +9,8 @@ from typing import Any
 
 from grader.testkit.probes.generic import perturbed
 
+__tracebackhide__ = True  # a failure's traceback shows the test and the student's code only
+
 
 def _pair(module: str, name: str):
     mod = importlib.import_module(module)
@@ -23,9 +25,10 @@ def _first(result: Any) -> Any:
 def forward_backward(module: str, name: str, args: list, dout: Any, kwargs: dict | None = None) -> dict:
     """Runs ``name_forward(*args, **kwargs)`` then ``name_backward(dout, cache)``.
 
-    Returns ``{"out", "extra", "grads", "args_after"}``: the forward output, any
-    further values the forward returned after the cache (batch norm's running
-    statistics), the backward result as a list, and the inputs after both calls.
+    Returns ``{"out", "extra", "grads", "args_after", "dout_after"}``: the
+    forward output, any further values the forward returned after the cache
+    (batch norm's running statistics), the backward result as a list, and the
+    inputs and ``dout`` after both calls.
     """
     forward, backward = _pair(module, name)
     result = forward(*args, **(kwargs or {}))
@@ -34,7 +37,7 @@ def forward_backward(module: str, name: str, args: list, dout: Any, kwargs: dict
     out, cache, *extra = result
     grads = backward(dout, cache)
     grads = list(grads) if isinstance(grads, tuple) else [grads]
-    return {"out": out, "extra": extra, "grads": grads, "args_after": list(args)}
+    return {"out": out, "extra": extra, "grads": grads, "args_after": list(args), "dout_after": dout}
 
 
 def outputs_at(module: str, name: str, args: list, kwargs: dict | None, perturbations: list) -> list:

@@ -6,6 +6,8 @@ import torch
 
 from grader.testkit.probes.generic import target
 
+__tracebackhide__ = True  # a failure's traceback shows the test and the student's code only
+
 
 def _setup(name: str, params: list[np.ndarray], kwargs: dict | None):
     """Returns the parameters as leaf tensors that require grad, and optimizer ``name`` over them.

@@ -7,6 +7,8 @@ import torch
 from grader.testkit.probes.generic import target
 from grader.testkit.probes.torch_modules import build, load_state
 
+__tracebackhide__ = True  # a failure's traceback shows the test and the student's code only
+
 
 def train_then_eval(name: str, batches: list, eval_x: np.ndarray, args: list | None = None,
                     kwargs: dict | None = None, state: dict | None = None, seed: int = 0) -> dict:

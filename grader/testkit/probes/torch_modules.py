@@ -8,6 +8,8 @@ import torch
 
 from grader.testkit.probes.generic import target
 
+__tracebackhide__ = True  # a failure's traceback shows the test and the student's code only
+
 
 def build(name: str, args: list | None = None, kwargs: dict | None = None, seed: int = 0) -> torch.nn.Module:
     """Returns ``name(*args, **kwargs)`` constructed after ``torch.manual_seed(seed)``."""

@@ -17,6 +17,8 @@ from torch import nn
 from grader.testkit.probes.generic import perturbed, target
 from grader.training.fit import HISTORY_LISTS, fit, predict_labels
 
+__tracebackhide__ = True  # a failure's traceback shows the test and the student's code only
+
 
 def train_and_predict(config: dict, X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray,
                       y_val: np.ndarray, X_test: np.ndarray) -> dict:
@@ -47,12 +49,12 @@ def numpy_model_forward(name: str, kwargs: dict, X: np.ndarray, y: np.ndarray, m
                         weights: dict | None = None) -> dict:
     """Builds numpy model ``name(**kwargs)``, sets ``weights`` (some or all), runs ``forward(X, y, mode)``.
 
-    Returns ``{"loss", "accuracy", "gradients", "weights", "X_after"}`` after the call.
+    Returns ``{"loss", "accuracy", "gradients", "weights", "X_after", "y_after"}`` after the call.
     """
     model = _numpy_model(name, kwargs, weights)
     loss, accuracy = model.forward(X, y, mode=mode)
     return {"loss": loss, "accuracy": accuracy, "gradients": dict(model.gradients), "weights": dict(model.weights),
-            "X_after": X}
+            "X_after": X, "y_after": y}
 
 
 def numpy_model_losses_at(name: str, kwargs: dict, X: np.ndarray, y: np.ndarray, weights: dict,
@@ -74,6 +76,14 @@ def numpy_model_losses_at(name: str, kwargs: dict, X: np.ndarray, y: np.ndarray,
 def numpy_model_predict(name: str, kwargs: dict, X: np.ndarray, weights: dict | None = None) -> Any:
     """Returns ``predict(X)`` of numpy model ``name(**kwargs)`` with the given ``weights``."""
     return _numpy_model(name, kwargs, weights).predict(X)
+
+
+def numpy_model_predict_keeping_inputs(name: str, kwargs: dict, X: np.ndarray, weights: dict | None = None) -> dict:
+    """Returns ``{"labels", "X_after", "weights_after"}``: ``predict(X)`` of numpy model ``name(**kwargs)`` with the
+    given ``weights``, then ``X`` and the model's weights after the call."""
+    model = _numpy_model(name, kwargs, weights)
+    labels = model.predict(X)
+    return {"labels": labels, "X_after": X, "weights_after": dict(model.weights)}
 
 
 def numpy_sgd_steps(kwargs: dict, weights: dict, gradients: list[dict], regularize_only: bool = False) -> list:
@@ -193,18 +203,22 @@ def train_numpy_recorded(W: np.ndarray, b: np.ndarray, data: list, epochs: int, 
 
 
 def train_torch_recorded(weight: np.ndarray, bias: np.ndarray, data: list, epochs: int, batch_size: int,
-                         lr: float, seed: int = 0, device: str = "cpu", progress: bool = False) -> dict:
+                         lr: float, seed: int = 0, device: str = "cpu", progress: bool = False,
+                         start_in_eval: bool = False) -> dict:
     """Runs the implementation's ``train_torch`` on a ``RecordingLinear`` with ``PlainTorchSGD`` and
     ``torch.nn.functional.cross_entropy``.
 
     Returns ``{"history", "calls", "final", "stderr"}``: the History as a dict,
     every forward call (``x``, ``training``, ``grad_enabled``, ``params``), the
-    final parameters by name, and what the loop wrote to stderr.
+    final parameters by name, and what the loop wrote to stderr. ``start_in_eval``:
+    the model is handed over in eval mode.
     """
     import contextlib
     import io
 
     model = RecordingLinear(weight, bias)
+    if start_in_eval:
+        model.eval()
     optimizer = PlainTorchSGD(model.parameters(), lr)
     stderr = io.StringIO()
     with contextlib.redirect_stderr(stderr):

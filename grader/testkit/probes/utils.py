@@ -10,6 +10,8 @@ from torch import nn
 
 from grader.testkit.probes.generic import target
 
+__tracebackhide__ = True  # a failure's traceback shows the test and the student's code only
+
 
 def raised_message(name: str, *args: Any, **kwargs: Any) -> dict | None:
     """Calls ``name(*args, **kwargs)``; returns ``{"type", "message"}`` of the exception it raised, or None."""
@@ -46,21 +48,27 @@ def count_parameters(frozen: list[int], tied: bool = False) -> Any:
     return target("utils.metrics:count_parameters")(_model(frozen, tied))
 
 
-def init_module(scheme: str, seed: int | None = None, global_seed: int = 0, with_bias: bool = True) -> dict:
+def init_module(scheme: str, seed: int | None = None, global_seed: int = 0, with_bias: bool = True,
+                edge_layers: bool = False) -> dict:
     """Returns the parameters of a small model before and after ``utils.init:init_module_(model, scheme, seed)``.
 
     The model: Linear(64, 256), a nested Sequential(Conv1d(32, 128, 5),
-    BatchNorm1d(8)), Conv2d(16, 64, 3). The global torch RNG is seeded with
+    BatchNorm1d(8)), Conv2d(16, 64, 3); with ``edge_layers`` also a
+    Linear(16, 1) (one output) and a grouped Conv2d(64, 256, 3, groups=4)
+    (fan_in 16 * 3 * 3). The global torch RNG is seeded with
     ``global_seed`` just before the call. Returns ``{"before", "params",
-    "requires_grad", "same_tensors", "returned_model"}``: the parameters before
-    and after the call by name, whether each still requires grad, whether every
-    parameter is still the tensor it was, and whether the call returned the model.
+    "requires_grad", "same_tensors", "returned_model", "global_rng_untouched"}``:
+    the parameters before and after the call by name, whether each still
+    requires grad, whether every parameter is still the tensor it was, whether
+    the call returned the model, and whether the global RNG is where the seed
+    left it (the call drew nothing from it).
     """
     torch.manual_seed(1234)
     model = nn.Sequential(
         nn.Linear(64, 256, bias=with_bias),
         nn.Sequential(nn.Conv1d(32, 128, 5, bias=with_bias), nn.BatchNorm1d(8)),
         nn.Conv2d(16, 64, 3, bias=with_bias),
+        *([nn.Linear(16, 1, bias=with_bias), nn.Conv2d(64, 256, 3, groups=4, bias=with_bias)] if edge_layers else []),
     )
     with torch.no_grad():
         model[1][1].weight.uniform_(0.5, 1.5)
@@ -69,6 +77,8 @@ def init_module(scheme: str, seed: int | None = None, global_seed: int = 0, with
     snapshot = {k: p.detach().clone() for k, p in before.items()}
     torch.manual_seed(global_seed)
     returned = target("utils.init:init_module_")(model, scheme, seed)
+    global_after = torch.rand(1).item()
+    torch.manual_seed(global_seed)
     after = dict(model.named_parameters())
     return {
         "before": snapshot,
@@ -76,6 +86,7 @@ def init_module(scheme: str, seed: int | None = None, global_seed: int = 0, with
         "requires_grad": {k: p.requires_grad for k, p in after.items()},
         "same_tensors": after.keys() == before.keys() and all(after[k] is before[k] for k in after),
         "returned_model": returned is model,
+        "global_rng_untouched": global_after == torch.rand(1).item(),
     }
 
 
@@ -87,3 +98,36 @@ def plot_curves(history: dict, path: str, title: str | None = None, as_object: b
     hist = SimpleNamespace(**history) if as_object else history
     out = target("utils.plot:plot_curves")(hist, path, title)
     return None if out is None else str(out)
+
+
+def plot_curves_figure(history: dict, path: str, title: str | None = None) -> dict:
+    """Runs ``utils.plot:plot_curves(history, path, title)`` and returns what the saved figure shows.
+
+    Returns ``{"returned", "saved", "suptitle", "axes"}``: what the call returned
+    (as a string), how many times a figure was saved, the figure's title, and
+    per panel ``{"title", "xlabel", "ylabel", "legend", "lines"}`` (the legend's
+    labels, and each line's y values).
+    """
+    from matplotlib.figure import Figure
+
+    saved: list = []
+    original = Figure.savefig
+
+    def recording_savefig(self, *args, **kwargs):
+        saved.append(self)
+        return original(self, *args, **kwargs)
+
+    Figure.savefig = recording_savefig
+    try:
+        out = target("utils.plot:plot_curves")(history, path, title)
+    finally:
+        Figure.savefig = original
+    figure = saved[-1] if saved else None
+    axes = []
+    for ax in (figure.axes if figure is not None else []):
+        legend = ax.get_legend()
+        axes.append({"title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel(),
+                     "legend": [t.get_text() for t in legend.get_texts()] if legend is not None else [],
+                     "lines": [np.asarray(line.get_ydata(), dtype=np.float64) for line in ax.get_lines()]})
+    suptitle = figure._suptitle.get_text() if figure is not None and figure._suptitle is not None else ""
+    return {"returned": None if out is None else str(out), "saved": len(saved), "suptitle": suptitle, "axes": axes}

@@ -1,0 +1,8 @@
+"""maxpool2d_forward with kernel_size defaulting to 3 instead of 2."""
+TARGET = "layers/pool.py"
+
+_correct_maxpool2d_forward = maxpool2d_forward
+
+
+def maxpool2d_forward(x, kernel_size=3, stride=None):
+    return _correct_maxpool2d_forward(x, kernel_size, stride)
