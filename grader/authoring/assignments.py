@@ -84,14 +84,17 @@ def _files(names: tuple[str, ...]) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    """``python -m grader assignments [--names]``."""
     try:
+        if args.names:
+            rubric = load_rubric(REPO / "configs" / "rubric.yaml")
+            course = load_course(REPO / "configs" / "course.yaml", REPO, [r.name for r in rubric.training])
+            print("\n".join(a.name for a in course.assignments))
+            return 0
         rows, whole = table()
     except (CourseError, RubricError) as exc:
         print(f"assignments: {exc}")
         return 1
-    if args.names:
-        print("\n".join(r.task.name for r in rows))
-        return 0
     for n, r in enumerate(rows, start=1):
         public, hidden = r.tests["tests/public"], r.tests["tests/hidden"]
         runs = ", ".join(f"{name} ({p:g})" for name, p in r.runs.items()) or "-"

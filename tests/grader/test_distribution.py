@@ -30,7 +30,7 @@ from tests.grader.distribution_helpers import code_units, file_digest, pytest_su
 
 REPO = Path(__file__).resolve().parents[2]
 WHEELS = REPO / "build" / "wheels"
-SOLVED, BROKEN = "layers/activations.py", "layers/losses.py"
+SOLVED, BROKEN = "layers/conv.py", "layers/pool.py"  # exercises of the last (smallest) assignment
 
 
 @pytest.fixture(scope="module")
@@ -285,8 +285,8 @@ def test_handout_public_tests_pass_with_the_solutions_and_make_submission_zips_t
 
 
 COURSE = load_course(runs=[r.name for r in load_rubric(DEFAULT_RUBRIC).training]).assignments
-FIRST = COURSE[0].name
-"""The autograder of the first assignment also serves the attacks and the unprivileged grader below."""
+LAST = COURSE[-1].name
+"""The autograder of the last assignment (the fewest tests) also serves the attacks and the unprivileged grader below."""
 
 
 @pytest.fixture(scope="module")
@@ -316,7 +316,7 @@ def autograders(course_zips, workspace, offline, python) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def autograder(autograders) -> Path:
-    return autograders[FIRST]
+    return autograders[LAST]
 
 
 def grade(root: Path, env: dict, python: Path | str, submission_zip: Path | None = None,
@@ -419,7 +419,7 @@ def test_a_grader_that_is_not_root_isolates_with_namespaces_or_refuses(autograde
     """Run by an ordinary user whose Python is reachable: namespaces (a user namespace); without bubblewrap: refusal."""
     own = workspace / "nobody"
     shutil.copytree(REPO / "solutions", own / "sub" / "student", ignore=shutil.ignore_patterns("__pycache__"))
-    (own / "rubric.yaml").write_text("suites:\n  public: {path: tests/public/test_linear.py, details: true}\n")
+    (own / "rubric.yaml").write_text("suites:\n  public: {path: tests/public/test_pool.py, details: true}\n")
     for path in [own, *own.rglob("*")]:
         os.chown(path, NOBODY, NOBODY)
 
