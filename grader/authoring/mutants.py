@@ -190,6 +190,11 @@ def grade(mutants: list[Mutant], jobs: int = 2, solutions: Path = SOLUTIONS):
     """Yields the Outcome of each mutant as it finishes, running up to ``jobs`` forked children at once."""
     _preload()
     durations = _durations()
+    if durations:  # the longest full runs start first, so that no worker is left alone with one at the end
+        cost = {}
+        for name, seconds in durations.items():
+            cost[name.split("::")[0]] = cost.get(name.split("::")[0], 0.0) + seconds
+        mutants = sorted(mutants, key=lambda m: -sum(cost.get(f, 0.0) for f in test_files(m)))
     pending = list(reversed(mutants))
     running: dict[int, tuple[Mutant, tempfile.TemporaryDirectory, Path, float]] = {}
     while pending or running:

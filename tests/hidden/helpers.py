@@ -137,3 +137,16 @@ def batchnorm(a):
 
 def inputs(seed, *shape):
     return gaussian(seed, *shape).astype(np.float32)
+
+
+def check_float32_trajectory(got_params, expected, state: str) -> None:
+    """Checks every parameter of a float32 trajectory: still float32 after each step, and close to torch's.
+
+    ``state``: what the optimizer keeps beside the parameters (moments, momentum buffers), named in the message.
+    """
+    for k, (got_step, exp_step) in enumerate(zip(got_params, expected)):
+        for i, (g, e) in enumerate(zip(got_step, exp_step)):
+            g = checks.array(g, f"parameter {i} after step {k + 1}", shape=e.shape)
+            assert g.dtype == np.float32, (f"a float32 parameter became {g.dtype} after step {k + 1}; update it in "
+                                           f"place (p.sub_(...)) with {state} of the parameter's dtype")
+            checks.allclose(g, e, f"float32 parameter {i} after step {k + 1}", reveal=False)
