@@ -35,14 +35,19 @@ def output_side(size, kernel, stride, pad):
     return (size + 2 * pad - kernel) // stride + 1
 
 
-@weight(3)
-@given(config=conv_configs(), seed=seeds())
-def test_conv2d_matches_torch_forward_and_backward(impl, config, seed):
+def conv_problem(config, seed):
+    """Returns x, w, b, an upstream gradient dout shaped like the output, stride and pad for a drawn config."""
     x_shape, w_shape, stride, pad = config
     x, w, b = gaussian(seed, *x_shape), gaussian(seed + 1, *w_shape), gaussian(seed + 2, w_shape[0])
     out_shape = (x_shape[0], w_shape[0], output_side(x_shape[2], w_shape[2], stride, pad),
                  output_side(x_shape[3], w_shape[3], stride, pad))
-    dout = gaussian(seed + 3, *out_shape)
+    return x, w, b, gaussian(seed + 3, *out_shape), stride, pad
+
+
+@weight(3)
+@given(config=conv_configs(), seed=seeds())
+def test_conv2d_matches_torch_forward_and_backward(impl, config, seed):
+    x, w, b, dout, stride, pad = conv_problem(config, seed)
     got = impl.probe(forward_backward, MOD, "conv2d", [x, w, b], dout, {"stride": stride, "pad": pad})
     expected = torch_conv(x, w, b, stride, pad, dout)
     what = ["conv2d_forward", "dx of conv2d_backward", "dw of conv2d_backward", "db of conv2d_backward"]
@@ -59,11 +64,7 @@ def test_conv2d_matches_torch_forward_and_backward(impl, config, seed):
 @weight(2)
 @given(config=conv_configs(max_batch=2, max_channels=2, max_side=5), seed=seeds())
 def test_conv2d_backward_matches_numeric_gradient(impl, config, seed):
-    x_shape, w_shape, stride, pad = config
-    x, w, b = gaussian(seed, *x_shape), gaussian(seed + 1, *w_shape), gaussian(seed + 2, w_shape[0])
-    out_shape = (x_shape[0], w_shape[0], output_side(x_shape[2], w_shape[2], stride, pad),
-                 output_side(x_shape[3], w_shape[3], stride, pad))
-    dout = gaussian(seed + 3, *out_shape)
+    x, w, b, dout, stride, pad = conv_problem(config, seed)
     kwargs = {"stride": stride, "pad": pad}
     grads = impl.probe(forward_backward, MOD, "conv2d", [x, w, b], dout, kwargs)["grads"]
     numeric = numeric_layer_gradients(impl, MOD, "conv2d", [x, w, b], dout, [0, 1, 2], kwargs)
@@ -140,10 +141,6 @@ def test_conv2d_output_shape_raises_value_error_for_a_stride_below_1_or_a_negati
 @given(config=conv_configs(), seed=seeds())
 def test_conv2d_backward_leaves_dout_unchanged(impl, config, seed):
     """conv2d_backward does not modify its upstream gradient dout in place."""
-    x_shape, w_shape, stride, pad = config
-    x, w, b = gaussian(seed, *x_shape), gaussian(seed + 1, *w_shape), gaussian(seed + 2, w_shape[0])
-    out_shape = (x_shape[0], w_shape[0], output_side(x_shape[2], w_shape[2], stride, pad),
-                 output_side(x_shape[3], w_shape[3], stride, pad))
-    dout = gaussian(seed + 3, *out_shape)
+    x, w, b, dout, stride, pad = conv_problem(config, seed)
     got = impl.probe(forward_backward, MOD, "conv2d", [x, w, b], dout.copy(), {"stride": stride, "pad": pad})
     checks.unchanged(dout, got["dout_after"], "the input dout of conv2d_backward")

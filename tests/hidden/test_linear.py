@@ -21,6 +21,14 @@ def linear_shapes(draw):
     return x_shape, draw(st.integers(1, 6).filter(lambda m: m != d))
 
 
+def linear_problem(shapes, seed):
+    """Returns x, w (D, M), b and an upstream gradient dout (N, M) for drawn shapes."""
+    x_shape, m = shapes
+    d = int(np.prod(x_shape[1:]))
+    x, w, b = gaussian(seed, *x_shape), gaussian(seed + 1, d, m), gaussian(seed + 2, m)
+    return x, w, b, gaussian(seed + 3, x_shape[0], m)
+
+
 def oracle(x, w, b, dout):
     """Returns (out, dx, dw, db) of x.reshape(N, -1) @ w + b by torch autograd."""
     xt, wt, bt = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
@@ -32,13 +40,10 @@ def oracle(x, w, b, dout):
 @weight(3)
 @given(shapes=linear_shapes(), seed=seeds())
 def test_linear_matches_torch_forward_and_backward(impl, shapes, seed):
-    x_shape, m = shapes
-    d = int(np.prod(x_shape[1:]))
-    x, w, b = gaussian(seed, *x_shape), gaussian(seed + 1, d, m), gaussian(seed + 2, m)
-    dout = gaussian(seed + 3, x_shape[0], m)
+    x, w, b, dout = linear_problem(shapes, seed)
     got = impl.probe(forward_backward, MOD, "linear", [x, w, b], dout)
     out, dx, dw, db = oracle(x, w, b, dout)
-    what = f"linear for x of rank {len(x_shape)}"
+    what = f"linear for x of rank {x.ndim}"
     checks.close(got["out"], out, f"linear_forward {what}", reveal=False,
                  hint="flatten x to (N, D) and compute x @ w + b with w of shape (D, M)")
     if len(got["grads"]) != 3:
@@ -53,10 +58,7 @@ def test_linear_matches_torch_forward_and_backward(impl, shapes, seed):
 @weight(2)
 @given(shapes=linear_shapes(), seed=seeds())
 def test_linear_backward_matches_numeric_gradient(impl, shapes, seed):
-    x_shape, m = shapes
-    d = int(np.prod(x_shape[1:]))
-    x, w, b = gaussian(seed, *x_shape), gaussian(seed + 1, d, m), gaussian(seed + 2, m)
-    dout = gaussian(seed + 3, x_shape[0], m)
+    x, w, b, dout = linear_problem(shapes, seed)
     analytic = impl.probe(forward_backward, MOD, "linear", [x, w, b], dout)["grads"]
     numeric = numeric_layer_gradients(impl, MOD, "linear", [x, w, b], dout, [0, 1, 2])
     for name, a, n in zip(("dx", "dw", "db"), analytic, numeric):
@@ -79,9 +81,6 @@ def test_linear_handles_a_batch_of_one(impl, seed, d, m):
 @given(shapes=linear_shapes(), seed=seeds())
 def test_linear_backward_leaves_dout_unchanged(impl, shapes, seed):
     """linear_backward does not modify its upstream gradient dout in place."""
-    x_shape, m = shapes
-    d = int(np.prod(x_shape[1:]))
-    x, w, b = gaussian(seed, *x_shape), gaussian(seed + 1, d, m), gaussian(seed + 2, m)
-    dout = gaussian(seed + 3, x_shape[0], m)
+    x, w, b, dout = linear_problem(shapes, seed)
     got = impl.probe(forward_backward, MOD, "linear", [x, w, b], dout.copy())
     checks.unchanged(dout, got["dout_after"], "the input dout of linear_backward")

@@ -41,6 +41,13 @@ def run_torch(impl, p, features=np.float32, labels=np.int64, **kwargs):
     return got, Recording(got, p["X_train"], p["y_train"], p["X_val"], numpy_model=False, fn="train_torch")
 
 
+def check_torch_replay(rec, p):
+    """Checks a recorded train_torch run against a replay: every epoch's batches, every step, the History."""
+    per_epoch = rec.check_epochs(len(p["X_train"]), p["batch_size"], p["epochs"])
+    rec.check_steps({"linear.weight": p["W"].T, "linear.bias": p["b"]}, p["lr"], reveal=False)
+    rec.check_history(p["epochs"], per_epoch, p["X_val"], p["y_val"], torch_model=True, reveal=False)
+
+
 @weight(3)
 @given(p=problems())
 def test_train_numpy_matches_a_replay_of_its_steps(impl, p):
@@ -55,9 +62,7 @@ def test_train_numpy_matches_a_replay_of_its_steps(impl, p):
 @given(p=problems(), features=st.sampled_from([np.float32, np.float64]))
 def test_train_torch_matches_a_replay_of_its_steps(impl, p, features):
     _, rec = run_torch(impl, p, features=features)
-    per_epoch = rec.check_epochs(len(p["X_train"]), p["batch_size"], p["epochs"])
-    rec.check_steps({"linear.weight": p["W"].T, "linear.bias": p["b"]}, p["lr"], reveal=False)
-    rec.check_history(p["epochs"], per_epoch, p["X_val"], p["y_val"], torch_model=True, reveal=False)
+    check_torch_replay(rec, p)
 
 
 @weight(2)
@@ -88,9 +93,7 @@ def test_train_torch_trains_a_model_handed_over_in_eval_mode_in_train_mode(impl,
 def test_train_torch_turns_labels_of_any_integer_dtype_into_int64(impl, p, labels):
     """Labels stored as int32 or int16 reach loss_fn as int64 tensors, in training and in validation."""
     _, rec = run_torch(impl, p, labels=labels)
-    per_epoch = rec.check_epochs(len(p["X_train"]), p["batch_size"], p["epochs"])
-    rec.check_steps({"linear.weight": p["W"].T, "linear.bias": p["b"]}, p["lr"], reveal=False)
-    rec.check_history(p["epochs"], per_epoch, p["X_val"], p["y_val"], torch_model=True, reveal=False)
+    check_torch_replay(rec, p)
 
 
 @weight(2)
