@@ -7,13 +7,16 @@ SUITES := tests/public tests/hidden
 ASSIGNMENT ?=
 FOR = $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
 
-.PHONY: setup test test-grader test-distribution grader-tests test-material demo student check policy mutants mutants-mechanical alternatives assignments bench handout autograder submission clean
+.PHONY: grade-all setup test test-grader test-distribution grader-tests test-material demo student check policy mutants mutants-mechanical alternatives assignments bench handout autograder submission clean
 
 $(VENV)/.installed: requirements.txt
-	@# bubblewrap isolates student code in namespaces when grading (the grader refuses to grade unisolated)
-	@command -v bwrap >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
-	  else echo "bubblewrap is missing: install it (apt-get install bubblewrap) so that grading can isolate student code"; fi; }
+	@# system packages: bubblewrap isolates student code when grading (the grader refuses to grade unisolated);
+	@# a headless browser checks in make test that grade-all's report.html draws its plots
+	@missing=""; command -v bwrap >/dev/null || missing="bubblewrap"; \
+	  command -v chromium-headless-shell >/dev/null || command -v chromium >/dev/null || missing="$$missing chromium-headless-shell"; \
+	  if [ -n "$$missing" ]; then if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing $$missing (apt-get)"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing system packages: $$missing (install them with your package manager)"; fi; fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -68,11 +71,14 @@ mutants-mechanical: setup ## the standard mutation operators over solutions/: ki
 alternatives: setup ## grade the correct alternatives in tests/alternatives: each must get full marks
 	CI=1 $(PY) -m grader mutants --alternatives
 
-bench: setup ## time the public suite and the numpy convolution against torch
+bench: setup ## CPU-s per grade of the solutions, grade-all's speed-up with 2 jobs, the public suite, numpy conv vs torch
 	$(PY) -m grader bench
 
 assignments: setup ## list the course's assignments (configs/course.yaml): files, tests, runs, points
 	$(PY) -m grader assignments
+
+grade-all: setup ## grade a class: SUBMISSIONS=<folder or Gradescope export> OUT=<folder> [JOBS=n] [ASSIGNMENT=<name>]
+	$(PY) -m grader grade-all $(SUBMISSIONS) --out $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(FOR)
 
 handout: setup ## build dist/handout.zip for students (ASSIGNMENT=<name>: dist/<name>/handout.zip)
 	$(PY) -m grader build handout $(FOR)

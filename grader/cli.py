@@ -54,6 +54,44 @@ def _demo(p: argparse.ArgumentParser) -> None:
     _grading(p, "build/results.json")
 
 
+def _similarity(p: argparse.ArgumentParser) -> None:
+    p.add_argument("submissions", help="a folder of submissions (zips or folders, one per student) or a Gradescope "
+                                       "export")
+    p.add_argument("--out", required=True, help="the folder for similarity.csv and similarity.html")
+    p.add_argument("--threshold", type=float, default=0.5,
+                   help="the similarity (0 to 1) at or above which a pair is listed (default 0.5)")
+    p.add_argument("--assignment", help="compare only one assignment's student files (default: every .py file)")
+
+
+def _grade_all(p: argparse.ArgumentParser) -> None:
+    p.add_argument("submissions", help="a folder of zips or folders (one per student), or a Gradescope export "
+                                       "(its zip or folder, with submission_metadata.yml)")
+    p.add_argument("--out", required=True, help="the folder for <id>/results.json, gradebook.csv, tests.csv, "
+                                                "report.html and similarity.html")
+    p.add_argument("--assignment", help="grade one assignment of configs/course.yaml (default: the whole course)")
+    p.add_argument("--jobs", type=int, help="submissions graded at once (default: the number of cores)")
+    p.add_argument("--rubric", help="the rubric (default configs/rubric.yaml)")
+    p.add_argument("--device", choices=DEVICES[1:], default="cpu", help="where graded training runs train")
+    p.add_argument("--isolation", choices=ISOLATIONS, default=os.environ.get("GRADER_ISOLATION", "auto"),
+                   help="how student code is kept apart (see grade --help)")
+    p.add_argument("--compare", metavar="OLD_GRADEBOOK",
+                   help="an earlier gradebook.csv: list the students whose total changed, and through which tests")
+    p.add_argument("--shard", metavar="I/N", help="grade only the I-th of N shares of the class (default: from a "
+                                                  "SLURM job array or a Kubernetes Indexed Job, else all)")
+    p.add_argument("--no-similarity", dest="similarity", action="store_false",
+                   help="skip the similarity screening (similarity.html)")
+    p.add_argument("--emit", choices=("slurm", "kubernetes"),
+                   help="grade nothing: write a job file that grades the class on that engine into --out")
+    p.add_argument("--shards", type=int, help="with --emit: the number of shares (array tasks or Job completions)")
+    p.add_argument("--image", default="dl-course-grader:latest", help="with --emit kubernetes: the container image")
+
+
+def _merge(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folders", nargs="+", help="the output folders of grade-all --shard runs")
+    p.add_argument("--out", required=True, help="the folder for the class's gradebook and report")
+    p.add_argument("--compare", metavar="OLD_GRADEBOOK", help="as for grade-all")
+
+
 def _train(p: argparse.ArgumentParser) -> None:
     p.add_argument("config", help="training config (YAML), e.g. configs/two_layer_net.yaml")
     p.add_argument("--impl", default="student",
@@ -82,6 +120,9 @@ def _bench(p: argparse.ArgumentParser) -> None:
                    help="implementation to time: student, solutions, or a folder (default: solutions)")
     p.add_argument("--repeats", type=int, default=15,
                    help="timed repeats of each convolution, in 3 rounds after warm-up runs (default 15)")
+    p.add_argument("--copies", type=int, default=2,
+                   help="copies of the solutions in the class that grade-all grades with 1, then 2 jobs (default 2)")
+    p.add_argument("--assignment", help="grade the class on one assignment of the course (default: the whole course)")
 
 
 def _assignments(p: argparse.ArgumentParser) -> None:
@@ -97,13 +138,21 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
     "check": ("grader.authoring.single_source:main", "fail when student/ is not what solutions/ generates", _nothing),
     "mutants": ("grader.authoring.mutants:main", "grade every mutant in tests/mutants and print the kill rate",
                 _mutants),
-    "bench": ("grader.authoring.bench:main", "time the public suite and the numpy convolution against torch", _bench),
+    "bench": ("grader.authoring.bench:main",
+              "the budgets: public suite time, numpy conv vs torch, CPU per grade, grade-all's speed-up", _bench),
     "train": ("grader.training.report:main", "train a model from a config and write its curves and metrics", _train),
     "policy": ("grader.submission.policy:main", "report uses of forbidden APIs in student files", _policy),
     "assignments": ("grader.authoring.assignments:main",
                     "list the course's assignments: exercises, given files, tests, runs, points", _assignments),
     "grade": ("grader.grading.pipeline:main", "grade one submission into Gradescope's results.json", _grade),
     "demo": ("grader.authoring.demo:main", "grade the reference solutions and print the summary", _demo),
+    "grade-all": ("grader.authoring.classgrading.batch:main",
+                  "grade a class's submissions in parallel into a gradebook, a per-test table and a report", _grade_all),
+    "merge": ("grader.authoring.classgrading.batch:merge_main",
+              "one gradebook and report from the folders of grade-all --shard runs", _merge),
+    "similarity": ("grader.authoring.classgrading.similarity:main",
+                   "screen a class's submissions for copied code (copydetect, the skeleton as boilerplate)",
+                   _similarity),
 }
 
 

@@ -1,6 +1,4 @@
-"""``python -m grader bench``: time the public suite and the numpy convolution against torch.
-
-Two budgets of the kit, measured in one run and printed with their targets:
+"""``python -m grader bench``: the kit's budgets, measured in one run and printed with their targets.
 
 - the public suite against an implementation (``pytest tests/public``, run as a
   subprocess from the repository root) finishes in under 20 s;
@@ -10,12 +8,17 @@ Two budgets of the kit, measured in one run and printed with their targets:
   w (32, 16, 3, 3), stride 1, pad 1: the median of several repeats. Each side
   runs in blocks, after warm-up runs that are not counted (so that neither
   pays for the other's thread pool winding down), and the blocks alternate
-  over a few rounds so that both see the same machine load.
+  over a few rounds so that both see the same machine load;
+- grading a class: a folder of copies of the solutions graded with
+  ``grade-all --jobs 1``, then ``--jobs 2``: the CPU seconds per grade (the
+  grade process and its sandbox, every process together) at most 60 and no
+  higher with 2 jobs, and the wall-time speed-up of 2 jobs over 1.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import re
 import subprocess
 import sys
@@ -31,6 +34,9 @@ SUITE_TARGET_S = 20.0
 RATIO_TARGET = 3.0
 X_SHAPE, W_SHAPE, STRIDE, PAD = (32, 16, 32, 32), (32, 16, 3, 3), 1, 1
 ROUNDS, WARMUP = 3, 2
+GRADE_CPU_TARGET_S = 60.0  # grading the solutions, every process together (ARCHITECTURE.md's budgets)
+CPU_SLACK = 1.15           # a grade among others costs no more CPU than alone (caches and memory bandwidth shared)
+SPEEDUP_TARGET = 1.6       # --jobs 2 over --jobs 1 on 2 free cores
 
 
 def time_public_suite(impl: str) -> tuple[float, int, str]:
@@ -82,6 +88,38 @@ def time_conv(conv, repeats: int) -> tuple[float, float]:
     return float(np.median(times["numpy"])), float(np.median(times["torch"]))
 
 
+def time_class(copies: int, assignment: str | None) -> dict[int, tuple[float, float]]:
+    """Grades a folder of ``copies`` zips of the solutions with grade-all ``--jobs 1``, then ``--jobs 2``; returns
+    jobs -> (wall seconds, mean CPU seconds per submission: the grade and its sandbox)."""
+    import json
+    import tempfile
+    import zipfile
+
+    from grader.contract import SOLUTIONS
+
+    measured = {}
+    with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
+        folder = Path(tmp) / "submissions"
+        folder.mkdir()
+        for i in range(copies):
+            with zipfile.ZipFile(folder / f"copy{i + 1}.zip", "w") as z:
+                for path in sorted(SOLUTIONS.rglob("*.py")):
+                    z.write(path, "student/" + path.relative_to(SOLUTIONS).as_posix())
+        for jobs in (1, 2):
+            out = Path(tmp) / f"jobs{jobs}"
+            cmd = [sys.executable, "-m", "grader", "grade-all", str(folder), "--out", str(out), "--jobs", str(jobs),
+                   "--no-similarity", *(["--assignment", assignment] if assignment else [])]
+            print(f"  grade-all --jobs {jobs} of {copies} copies of the solutions ...", flush=True)
+            start = time.perf_counter()
+            proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+            wall = time.perf_counter() - start
+            metas = [json.loads(p.read_text()) for p in sorted(out.glob("*/grading.json"))]
+            if proc.returncode != 0 or len(metas) != copies:
+                raise RuntimeError(f"grade-all --jobs {jobs} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+            measured[jobs] = (wall, sum(m["cpu_s"] for m in metas) / copies)
+    return measured
+
+
 def _verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
@@ -114,7 +152,30 @@ def main(args: argparse.Namespace) -> int:
         print(f"  ratio            {ratio:8.2f} x     target <= {RATIO_TARGET:g} x{'':7s}{_verdict(conv_ok)}")
         ratio_text = f"conv {ratio:.2f}x torch"
 
-    met = int(suite_ok) + int(conv_ok)
-    print(f"\nbench: {met} of 2 targets met in {time.perf_counter() - start:.0f} s "
-          f"(public suite {seconds:.1f} s: {_verdict(suite_ok)}; {ratio_text}: {_verdict(conv_ok)})")
-    return 0 if met == 2 else 1
+    print(f"\ngrading a class: {args.copies} copies of the solutions"
+          + (f", assignment {args.assignment}" if args.assignment else ", the whole course"))
+    try:
+        measured = time_class(args.copies, args.assignment)
+    except RuntimeError as exc:
+        print(f"  {exc}{'':4s}MISS")
+        cpu_ok = speed_ok = False
+        class_text = "grade-all failed"
+    else:
+        (wall1, cpu1), (wall2, cpu2) = measured[1], measured[2]
+        speedup = wall1 / wall2
+        cpu_ok = cpu1 <= GRADE_CPU_TARGET_S and cpu2 <= cpu1 * CPU_SLACK
+        speed_ok = speedup >= SPEEDUP_TARGET
+        print(f"  CPU per grade    {cpu1:8.1f} s     target <= {GRADE_CPU_TARGET_S:g} s (--jobs 1){'':3s}"
+              f"{_verdict(cpu1 <= GRADE_CPU_TARGET_S)}")
+        print(f"  with --jobs 2    {cpu2:8.1f} s     target <= {CPU_SLACK:g} x --jobs 1{'':8s}"
+              f"{_verdict(cpu2 <= cpu1 * CPU_SLACK)}")
+        print(f"  wall --jobs 1    {wall1:8.1f} s\n  wall --jobs 2    {wall2:8.1f} s")
+        print(f"  speed-up         {speedup:8.2f} x     target >= {SPEEDUP_TARGET:g} x on {os.cpu_count()} cores"
+              f"{'':5s}{_verdict(speed_ok)}")
+        class_text = f"{cpu1:.0f} CPU-s per grade, --jobs 2 {speedup:.2f}x faster"
+
+    met = int(suite_ok) + int(conv_ok) + int(cpu_ok) + int(speed_ok)
+    print(f"\nbench: {met} of 4 targets met in {time.perf_counter() - start:.0f} s "
+          f"(public suite {seconds:.1f} s: {_verdict(suite_ok)}; {ratio_text}: {_verdict(conv_ok)}; "
+          f"{class_text}: {_verdict(cpu_ok and speed_ok)})")
+    return 0 if met == 4 else 1

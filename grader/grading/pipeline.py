@@ -173,6 +173,7 @@ def _grade(source: Path, tmp: Path, rubric: Rubric, results: Results, results_pa
                      findings.training_blocked)
     finally:
         runner.close()
+        results.staff["sandbox_cpu_s"] = round(runner.sandbox.hidden_cpu_s, 2)
 
 
 def chosen_assignment(args: argparse.Namespace) -> Assignment | None:

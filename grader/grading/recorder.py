@@ -116,7 +116,8 @@ class ResultsRecorder:
         self.pending.pop(item.nodeid, None)
         suite = self._suite(item.path)
         details = bool(suite and suite.details)
-        weight = float(attribute(item, "__weight__", 0.0) or 0.0)
+        declared = float(attribute(item, "__weight__", 0.0) or 0.0)
+        weight = self.rubric.weight_of(self.entry_name(item.nodeid), declared) if self.rubric else declared
         column = attribute(item, "__leaderboard_column__")
         passed = state["failure"] is None and state["skip"] is None and state["xfail"] is None
         if column is not None:
@@ -126,6 +127,8 @@ class ResultsRecorder:
             return
         score = attribute(item, "__score__")
         score = float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None
+        if score is not None and declared > 0:  # partial credit, rescaled to the rubric's weight
+            score *= weight / declared
         if score is None:
             score = weight if passed else 0.0
         output = self._output(item, state, details)

@@ -60,6 +60,8 @@ class Entry:
     result: str = ""
     id: str | None = None
     """The test's pytest id (``public/test_conv.py::test_x[case]``), kept in the entry's ``extra_data`` for staff."""
+    accuracy: float | None = None
+    """A graded run's test accuracy, kept in ``extra_data`` too (the class gradebook has a column for it)."""
 
     def to_dict(self, output_limit: int) -> dict:
         """Returns the Gradescope test entry, the output cut at ``output_limit`` characters."""
@@ -72,8 +74,9 @@ class Entry:
             entry["tags"] = list(self.tags)
         if self.visibility is not None:
             entry["visibility"] = self.visibility
-        if self.id is not None:
-            entry["extra_data"] = {"id": self.id}
+        extra = {k: v for k, v in (("id", self.id), ("accuracy", self.accuracy)) if v is not None}
+        if extra:
+            entry["extra_data"] = extra
         return entry
 
 
@@ -101,12 +104,14 @@ class Results:
         self.entries.append(entry)
         return entry
 
-    def add_run(self, name: str, score: float, max_score: float, passed: bool, output: str, result: str = "") -> Entry:
+    def add_run(self, name: str, score: float, max_score: float, passed: bool, output: str, result: str = "",
+                accuracy: float | None = None) -> Entry:
         """Adds the entry of graded training run ``name``; ``result`` is its outcome in a few words."""
         runs = sum(e.kind == "training" for e in self.entries)
         entry = self.add_test(f"training run {name}: test accuracy", score, max_score, passed, output,
                               number=f"{RUNS_NUMBER}.{runs + 1}", tags=["training", name], id=TRAINING_PREFIX + name)
         entry.kind, entry.result, entry.suite, entry.module = "training", result, "training", name
+        entry.accuracy = None if accuracy is None else round(float(accuracy), 6)
         return entry
 
     def add_leaderboard(self, name: str, value: float | str, order: str = "desc") -> None:

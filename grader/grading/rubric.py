@@ -6,6 +6,7 @@ holds it (``training[1].full must be a number in [0, 1], got 'high'``).
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,17 @@ class Rubric:
     stdout_visibility: str = "hidden"
     training: list[TrainingRun] = field(default_factory=list)
     training_memory_mb: int | None = None
+    weights: dict[str, float] = field(default_factory=dict)
+    """Test id pattern (``public/test_linear.py::test_x*``, shell-style) -> the points of each matching test,
+    instead of its ``@weight``: the first pattern that matches decides. A rubric can so be tried on graded
+    submissions without editing a test."""
+
+    def weight_of(self, test_id: str, declared: float) -> float:
+        """Returns the points of test ``test_id`` (its id without ``tests/``) whose ``@weight`` is ``declared``."""
+        for pattern, points in self.weights.items():
+            if fnmatch.fnmatchcase(test_id, pattern):
+                return points
+        return declared
 
     def for_assignment(self, task, root: Path = REPO) -> "Rubric":
         """Returns this rubric restricted to assignment ``task``: its tests in every suite, its training runs."""
@@ -213,11 +225,26 @@ def _training(data: Any, source: Path) -> list[TrainingRun]:
     return runs
 
 
+def _weights(data: Any, source: Path) -> dict[str, float]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise RubricError(f"{source}: weights must map test id patterns to points")
+    out = {}
+    for pattern, points in data.items():
+        if not isinstance(pattern, str) or not pattern:
+            raise RubricError(f"{source}: weights: {pattern!r} is not a test id pattern")
+        if isinstance(points, bool) or not isinstance(points, (int, float)) or not points >= 0:
+            raise RubricError(f"{source}: weights.{pattern} must be a number >= 0, got {points!r}")
+        out[pattern] = float(points)
+    return out
+
+
 def load_rubric(path: Path | str = DEFAULT_RUBRIC) -> Rubric:
     """Returns the validated rubric in ``path``; raises RubricError naming the field at fault."""
     path = Path(path)
     data = read_yaml(path, RubricError, "rubric")
-    f = _Fields(data, "", path, {"results": "", "suites": "", "sandbox": "", "training": ""})
+    f = _Fields(data, "", path, {"results": "", "suites": "", "sandbox": "", "training": "", "weights": ""})
     results = _Fields(f.data.get("results", {}), "results", path, {"visibility": "", "stdout_visibility": ""})
     limits, user, training_memory = _limits(f.data.get("sandbox", {}), path)
     return Rubric(
@@ -229,4 +256,5 @@ def load_rubric(path: Path | str = DEFAULT_RUBRIC) -> Rubric:
         stdout_visibility=_visibility(results, "stdout_visibility", "hidden"),
         training=_training(f.data.get("training"), path),
         training_memory_mb=training_memory,
+        weights=_weights(f.data.get("weights"), path),
     )

@@ -89,6 +89,6 @@ def run_training(rubric: Rubric, runner, limits: Limits, results: Results, exper
             output += ("\n(trained with your configs/experiment.yaml, on the rubric's data: "
                        f"{config['data']['name']}, the same split for everyone)")
         results.add_run(run.name, points, run.points, points >= run.points and accuracy is not None, output,
-                        output.splitlines()[0])
+                        output.splitlines()[0], accuracy=accuracy)
         if run.leaderboard and accuracy is not None:
             results.add_leaderboard(run.leaderboard, round(accuracy, 4), "desc")

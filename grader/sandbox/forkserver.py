@@ -15,6 +15,7 @@ import gc
 import importlib
 import json
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -83,6 +84,12 @@ def _private_kb(pid: int) -> int | None:
     return sum(int(line.split()[1]) for line in lines if line.startswith(("Private_Clean:", "Private_Dirty:")))
 
 
+def _cpu_seconds() -> float:
+    """Returns the CPU seconds of this process and of the children it reaped (the workers)."""
+    own, reaped = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + reaped.ru_utime + reaped.ru_stime
+
+
 def _reap_orphans(children: set[int]) -> None:
     """Collects the exit status of every ended child that is not a live worker (orphans a subreaper adopted)."""
     for pid in _descendants(os.getpid()):
@@ -122,6 +129,8 @@ def serve_forever(sock: socket.socket, mode: str, uid: int | None) -> None:
                 reply = {"pid": pid}
             elif op == "memory":
                 reply = {"kb": _private_kb(request["pid"])}
+            elif op == "usage":
+                reply = {"cpu_s": _cpu_seconds()}
             else:
                 if op == "kill":
                     for kill in (os.killpg, os.kill):
@@ -141,6 +150,8 @@ def serve_forever(sock: socket.socket, mode: str, uid: int | None) -> None:
             except OSError:
                 pass
         kill_all(strays)
+        for pid in children:  # reaped, so that their CPU time counts in the grade's own (resource usage)
+            _reap(pid, 1.0)
         real_exit(0)
 
 
@@ -208,8 +219,19 @@ class ForkServer:
         """Returns the memory of worker ``pid`` that it does not share (kB), or None when it is gone."""
         return self._ask({"op": "memory", "pid": pid})["kb"]
 
-    def close(self) -> None:
-        """Stops the server and, with it, every process of the sandbox."""
+    def close(self) -> float:
+        """Stops the server and, with it, every process of the sandbox.
+
+        Returns the CPU seconds the server and its workers used when they ran
+        inside bubblewrap, whose processes never count in this process's
+        resource usage (0.0 otherwise: they count there, once reaped).
+        """
+        cpu_s = 0.0
+        if self.process is not None:
+            try:
+                cpu_s = float(self._ask({"op": "usage"})["cpu_s"])
+            except (SandboxError, KeyError, TypeError, ValueError):
+                pass
         self.sock.close()
         if self.process is not None:
             try:
@@ -217,13 +239,14 @@ class ForkServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()  # bubblewrap's init then dies with it, and the PID namespace with them
                 self.process.wait()
-            return
+            return cpu_s
         if _reap(self.pid, 5) is None:
             try:
                 os.kill(self.pid, signal.SIGKILL)
             except OSError:
                 pass
             _reap(self.pid, 5)
+        return cpu_s
 
 
 def main(argv: list[str]) -> None:

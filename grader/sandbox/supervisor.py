@@ -106,11 +106,13 @@ class Sandbox:
                     self._reopen[p] = mode
         os.chmod(self.base, 0o711)
         self._server: ForkServer | None = None
+        self.hidden_cpu_s = 0.0
+        """CPU seconds of the sandbox's processes that this process's resource usage does not count (bubblewrap)."""
         self._server = self._new_server()
 
     def _new_server(self) -> ForkServer:
         if self._server is not None:
-            self._server.close()
+            self.hidden_cpu_s += self._server.close()
         return ForkServer(self.isolation, [*python_paths(), *worker_code(), self.impl],
                           [self.home, self.scratch_root], self._preload, self._devices)
 
@@ -230,7 +232,7 @@ class Sandbox:
     def close(self) -> None:
         """Stops the worker, the fork server and every process of the sandbox; removes the sandbox's folder."""
         self._kill()
-        self._server.close()
+        self.hidden_cpu_s += self._server.close()
         if self.isolation.mode == USER:
             kill_all(lambda: processes_of(self.user.pw_uid))
             for path, mode in self._reopen.items():

@@ -75,3 +75,25 @@ def test_training_points_are_linear_between_the_thresholds(tmp_path):
     assert run.points_for(0.95) == 4 and run.points_for(0.9) == 4
     assert run.points_for(0.5) == 0 and run.points_for(0.1) == 0
     assert run.points_for(0.7) == pytest.approx(2.0)
+
+
+def test_weights_give_matching_tests_their_points_the_first_pattern_deciding(tmp_path):
+    rubric = load_rubric(write(tmp_path, GOOD + textwrap.dedent("""\
+        weights:
+          "public/test_linear.py::test_linear_forward*": 4
+          "public/test_linear.py::*": 0.5
+        """)))
+    assert rubric.weight_of("public/test_linear.py::test_linear_forward_matches[case]", 1.0) == 4
+    assert rubric.weight_of("public/test_linear.py::test_linear_backward", 1.0) == 0.5
+    assert rubric.weight_of("hidden/test_linear.py::test_linear_forward", 2.0) == 2.0
+    assert load_rubric(write(tmp_path, GOOD)).weight_of("public/test_linear.py::x", 3.0) == 3.0
+
+
+@pytest.mark.parametrize("weights, message", [
+    ("weights: [1, 2]", "weights must map test id patterns to points"),
+    ('weights: {"public/*": -1}', "weights.public/* must be a number >= 0"),
+    ('weights: {"public/*": "two"}', "weights.public/* must be a number >= 0"),
+])
+def test_a_bad_weight_is_named(tmp_path, weights, message):
+    with pytest.raises(RubricError, match=message.replace("*", r"\*")):
+        load_rubric(write(tmp_path, GOOD + weights + "\n"))

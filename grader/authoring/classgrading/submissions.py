@@ -1,0 +1,229 @@
+"""A class's submissions: a folder of zips or folders (one per student), or a Gradescope export.
+
+A Gradescope "Export Submissions" download is a zip (or the folder it unzips
+to) holding ``submission_metadata.yml`` and one ``submission_<n>/`` folder per
+submission; the metadata names the students of each. Any other folder holds one
+submission per entry: a zip or a folder, named after the student (``jdoe.zip``,
+``jdoe/``). Hidden entries (``.``) and the grader's own output are ignored.
+
+Each submission gets an id that is a safe folder name, unique in the class,
+and a content hash: the grade of a submission whose content, rubric and tests
+did not change is kept on a rerun.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+METADATA = "submission_metadata.yml"
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_EXPORT_BYTES = 8 << 30  # a class of 500 uploads of the largest accepted submission, and more
+MAX_METADATA_BYTES = 64 << 20
+
+
+class ClassError(ValueError):
+    """The submissions folder or a command's arguments cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Student:
+    """One submission of the class: its id (a folder name), where it is, and who submitted it when known."""
+
+    id: str
+    path: Path
+    name: str = ""
+    email: str = ""
+    sid: str = ""
+
+
+def safe_id(text: str) -> str:
+    """Returns ``text`` as a folder name: letters, digits, ``.``, ``_`` and ``-`` only, never hidden or empty."""
+    cleaned = _SAFE.sub("_", text).strip("._") or "submission"
+    return cleaned[:100]
+
+
+def _unique(ids: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i in ids:
+        seen[i] = seen.get(i, 0) + 1
+        out.append(i if seen[i] == 1 else f"{i}-{seen[i]}")
+    return out
+
+
+def _export_root(folder: Path) -> Path | None:
+    """Returns the folder of a Gradescope export that holds the metadata (the top or one folder down)."""
+    if (folder / METADATA).is_file():
+        return folder
+    inner = [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    if len(inner) == 1 and (inner[0] / METADATA).is_file():
+        return inner[0]
+    return None
+
+
+def unpack_export(archive: Path, dest: Path) -> Path:
+    """Unzips a Gradescope export into ``dest`` (names checked: nothing lands outside it); returns ``dest``."""
+    with zipfile.ZipFile(archive) as z:
+        infos = z.infolist()
+        if sum(i.file_size for i in infos) > MAX_EXPORT_BYTES:
+            raise ClassError(f"{archive}: more than {MAX_EXPORT_BYTES >> 30} GB unpacked")
+        for info in infos:
+            parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+            if info.filename.startswith("/") or ".." in parts or any(":" in p for p in parts[:1]):
+                raise ClassError(f"{archive}: unsafe name {info.filename!r}")
+        z.extractall(dest)
+    return dest
+
+
+def _people(entry) -> tuple[str, str, str]:
+    """Returns (names, emails, sids) of one metadata entry, several submitters joined by '; '."""
+    people = _plain_keys(entry).get("submitters", [])
+    people = [_plain_keys(p) for p in people] if isinstance(people, list) else []
+    return tuple("; ".join(str(p.get(key) or "") for p in people).strip("; ")  # type: ignore[return-value]
+                 for key in ("name", "email", "sid"))
+
+
+def _plain_keys(entry) -> dict:
+    """Returns a mapping with Ruby's symbol keys (``:name``) read as plain keys (``name``)."""
+    return {str(k).strip(":"): v for k, v in entry.items()} if isinstance(entry, dict) else {}
+
+
+class _ExportLoader(yaml.SafeLoader):
+    """A safe loader that reads Ruby-tagged values (``!ruby/object:...``) of Gradescope's metadata as plain data."""
+
+
+def _untagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node):
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)
+
+
+_ExportLoader.add_multi_constructor("!", _untagged)
+_ExportLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
+def read_metadata(path: Path) -> dict:
+    """Returns Gradescope's ``submission_metadata.yml``: submission folder -> its entry (``:submitters``...)."""
+    try:
+        if path.stat().st_size > MAX_METADATA_BYTES:
+            raise ClassError(f"{path}: larger than {MAX_METADATA_BYTES >> 20} MB")
+        metadata = yaml.load(path.read_bytes(), Loader=_ExportLoader)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ClassError(f"{path}: cannot be read as Gradescope's metadata: {exc}") from None
+    if not isinstance(metadata, dict):
+        raise ClassError(f"{path}: expected a mapping of submission folders")
+    return metadata
+
+
+def _from_export(root: Path) -> list[Student]:
+    metadata = read_metadata(root / METADATA)
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    students = []
+    for folder in folders:
+        name, email, sid = _people(metadata.get(folder.name))
+        students.append(Student(safe_id(folder.name), _single_zip(folder), name, email, sid))
+    return students
+
+
+def _single_zip(folder: Path) -> Path:
+    """Returns the zip a folder holds alone (a student who uploaded their submission.zip), else the folder."""
+    entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    if len(entries) == 1 and entries[0].suffix == ".zip" and entries[0].is_file():
+        return entries[0]
+    return folder
+
+
+def find_students(source: Path, work: Path | None = None) -> list[Student]:
+    """Returns the submissions in ``source``, sorted by id (see the module docstring).
+
+    ``work``: where a zipped Gradescope export is unpacked (required for one).
+    """
+    source = Path(source)
+    if source.is_file() and zipfile.is_zipfile(source):
+        if work is None:
+            raise ClassError(f"{source}: a zipped export needs a folder to unpack into")
+        target = work / "export"
+        if not target.exists():
+            unpack_export(source, target)
+        source = target
+    if not source.is_dir():
+        raise ClassError(f"{source}: not a folder of submissions or a Gradescope export")
+    root = _export_root(source)
+    if root is not None:
+        students = _from_export(root)
+    else:
+        entries = sorted(p for p in source.iterdir() if not p.name.startswith(".")
+                         and (p.is_dir() or p.suffix == ".zip"))
+        students = [Student(safe_id(p.stem if p.is_file() else p.name), _single_zip(p) if p.is_dir() and
+                            not (p / "student").exists() else p) for p in entries]
+    ids = _unique([s.id for s in students])
+    students = [Student(i, s.path, s.name, s.email, s.sid) for i, s in zip(ids, students)]
+    if not students:
+        raise ClassError(f"{source}: no submissions (zips or folders) found")
+    return sorted(students, key=lambda s: s.id)
+
+
+def content_hash(path: Path) -> str:
+    """Returns a hash of what a submission holds: a zip's bytes, or a folder's names and file contents."""
+    h = hashlib.sha256()
+    path = Path(path)
+    if path.is_file():
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        return h.hexdigest()
+    for dirpath, dirnames, filenames in os.walk(path):
+        dirnames.sort()
+        for name in sorted(filenames):
+            full = Path(dirpath) / name
+            h.update(full.relative_to(path).as_posix().encode() + b"\0")
+            if full.is_symlink():
+                h.update(b"link:" + os.readlink(full).encode())
+            elif full.is_file():
+                h.update(full.read_bytes())
+            h.update(b"\0")
+    return h.hexdigest()
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """Returns (I, N) of ``I/N`` (1 <= I <= N); raises ClassError otherwise."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text or "")
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise ClassError(f"--shard must be I/N with 1 <= I <= N, got {text!r}")
+    return int(match[1]), int(match[2])
+
+
+def shard_from_env(env: dict | None = None) -> tuple[int, int] | None:
+    """Returns (I, N) from a SLURM job array or a Kubernetes Indexed Job, or None outside both.
+
+    SLURM: ``SLURM_ARRAY_TASK_ID`` counted from ``SLURM_ARRAY_TASK_MIN`` among
+    ``SLURM_ARRAY_TASK_COUNT`` tasks. Kubernetes: ``JOB_COMPLETION_INDEX`` (from
+    0) among ``GRADER_SHARDS`` (the Job's completions; the emitted manifest sets it).
+    """
+    env = os.environ if env is None else env
+    try:
+        if "SLURM_ARRAY_TASK_ID" in env and "SLURM_ARRAY_TASK_COUNT" in env:
+            first = int(env.get("SLURM_ARRAY_TASK_MIN", "1"))
+            return parse_shard(f"{int(env['SLURM_ARRAY_TASK_ID']) - first + 1}/{int(env['SLURM_ARRAY_TASK_COUNT'])}")
+        if "JOB_COMPLETION_INDEX" in env:
+            if "GRADER_SHARDS" not in env:
+                raise ClassError("JOB_COMPLETION_INDEX is set but GRADER_SHARDS (the Job's completions) is not")
+            return parse_shard(f"{int(env['JOB_COMPLETION_INDEX']) + 1}/{int(env['GRADER_SHARDS'])}")
+    except ValueError as exc:
+        raise ClassError(f"cannot read the shard from the environment: {exc}") from None
+    return None
+
+
+def shard(students: list[Student], index: int, count: int) -> list[Student]:
+    """Returns the ``index``-th (from 1) of ``count`` shares of ``students``: every count-th by id, so the
+    shares are disjoint, cover the class, and differ in size by at most one."""
+    ordered = sorted(students, key=lambda s: s.id)
+    return [s for k, s in enumerate(ordered) if k % count == index - 1]

@@ -1,0 +1,287 @@
+"""A whole class at once: grade-all, its gradebook and report, resuming, --compare, shards and merge.
+
+The class: two identical copies of the solutions, the skeleton, and three
+submissions each with a different module broken. A small rubric (three public
+test files, no training run) keeps every grade to a few seconds; each is still
+a full ``grade`` in the sandbox.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from grader.authoring.classgrading import batch
+from grader.authoring.classgrading.gradebook import read_csv
+from grader.authoring.classgrading.submissions import Student, find_students, shard
+from grader.contract import REPO, SOLUTIONS, STUDENT
+
+MODULES = {"linear": "layers/linear.py", "gradcheck": "utils/gradcheck.py", "numpy_sgd": "optimizers/numpy_sgd.py"}
+RUBRIC = """\
+results: {visibility: visible, stdout_visibility: hidden}
+suites:
+  linear: {path: tests/public/test_linear.py, details: true}
+  gradcheck: {path: tests/public/test_gradcheck.py, details: true}
+  numpy_sgd: {path: tests/public/test_numpy_sgd.py, details: true}
+"""
+# one realistic bug per module: (file, text of the solution, the bug)
+BUGS = {
+    "broken_linear": ("layers/linear.py", "db = np.sum(dout, axis=0)", "db = np.mean(dout, axis=0)"),
+    "broken_gradcheck": ("utils/gradcheck.py", "np.abs(a - b) /", "np.abs(a + b) /"),
+    "broken_sgd": ("optimizers/numpy_sgd.py", "model.weights[key] - self", "model.weights[key] + self"),
+}
+WEIGHTED = "public/test_linear.py::test_linear_forward_matches_hand_computed_values"
+
+
+def _zip(tree: Path, dest: Path, edit: tuple[str, str, str] | None = None) -> Path:
+    with zipfile.ZipFile(dest, "w") as z:
+        for path in sorted(tree.rglob("*.py")):
+            rel = path.relative_to(tree).as_posix()
+            text = path.read_text()
+            if edit and rel == edit[0]:
+                assert edit[1] in text, f"{edit[1]!r} is not in solutions/{rel}: update the bug"
+                text = text.replace(edit[1], edit[2])
+            z.writestr(f"student/{rel}", text)
+    return dest
+
+
+def _grade_all(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "grader", "grade-all", *map(str, args)], cwd=REPO,
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def klass(tmp_path_factory):
+    """(submissions folder, rubric, output folder of grade-all --jobs 2, its output)."""
+    root = tmp_path_factory.mktemp("class")
+    subs = root / "submissions"
+    subs.mkdir()
+    _zip(SOLUTIONS, subs / "copy_a.zip")
+    shutil.copy(subs / "copy_a.zip", subs / "copy_b.zip")
+    _zip(STUDENT, subs / "skeleton.zip")
+    for name, edit in BUGS.items():
+        _zip(SOLUTIONS, subs / f"{name}.zip", edit)
+    rubric = root / "rubric.yaml"
+    rubric.write_text(RUBRIC)
+    out = root / "out"
+    proc = _grade_all(subs, "--out", out, "--rubric", rubric, "--jobs", 2)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return subs, rubric, out, proc.stdout + proc.stderr
+
+
+def _gradebook(path: Path) -> list[dict]:
+    with open(path, newline="") as f:
+        return [{k: v for k, v in row.items() if k != "seconds"} for row in csv.DictReader(f)]
+
+
+def test_grade_all_totals_equal_separate_grades(klass, tmp_path):
+    subs, rubric, out, _ = klass
+    book = read_csv(out / "gradebook.csv")
+    assert sorted(book) == ["broken_gradcheck", "broken_linear", "broken_sgd", "copy_a", "copy_b", "skeleton"]
+    for zip_path in sorted(subs.glob("*.zip")):
+        results = tmp_path / f"{zip_path.stem}.json"
+        proc = subprocess.run([sys.executable, "-m", "grader", "grade", str(zip_path), "--rubric", str(rubric),
+                               "--results", str(results), "--quiet"], cwd=REPO, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        alone = json.loads(results.read_text())
+        assert float(book[zip_path.stem]["total"]) == pytest.approx(alone["score"]), zip_path.stem
+        assert json.loads((out / zip_path.stem / "results.json").read_text())["score"] == pytest.approx(alone["score"])
+    full = float(book["copy_a"]["total"])
+    assert full > 0 and float(book["skeleton"]["total"]) == 0
+    for name, (rel, _, _) in BUGS.items():  # each bug costs points of its own module only
+        module = Path(rel).stem
+        assert 0 <= float(book[name][module]) < float(book["copy_a"][module]), name
+        others = [m for m in MODULES if m != module]
+        assert all(book[name][m] == book["copy_a"][m] for m in others), name
+    assert {row["status"] for row in book.values()} == {"graded"}
+
+
+def test_the_per_test_table_has_one_column_per_test_and_its_points(klass):
+    _, _, out, _ = klass
+    tests = read_csv(out / "tests.csv")
+    book = read_csv(out / "gradebook.csv")
+    for sid, row in tests.items():
+        assert sum(float(v) for k, v in row.items() if k != "id") == pytest.approx(float(book[sid]["total"]))
+    assert WEIGHTED in tests["copy_a"]
+
+
+def test_a_rerun_grades_nothing_again(klass):
+    subs, rubric, out, _ = klass
+    before = {p: p.stat().st_mtime_ns for p in out.glob("*/results.json")}
+    proc = _grade_all(subs, "--out", out, "--rubric", rubric, "--jobs", 2, "--no-similarity")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "6 already graded, 0 to grade" in proc.stdout
+    assert {p: p.stat().st_mtime_ns for p in out.glob("*/results.json")} == before
+
+
+def test_the_identical_copies_are_the_top_pair_and_the_skeleton_counts_for_nothing(klass):
+    _, _, out, _ = klass
+    with open(out / "similarity.csv", newline="") as f:
+        pairs = list(csv.DictReader(f))
+    assert {pairs[0]["a"], pairs[0]["b"]} == {"copy_a", "copy_b"}
+    assert float(pairs[0]["similarity"]) == pytest.approx(1.0)
+    top = (float(pairs[0]["similarity"]), int(pairs[0]["identical files"]))
+    assert all((float(p["similarity"]), int(p["identical files"])) < top for p in pairs[1:])
+    assert not [p for p in pairs if "skeleton" in (p["a"], p["b"])]
+    assert "copy_a" in (out / "similarity.html").read_text()
+
+
+def test_compare_after_a_weight_change_lists_exactly_the_students_whose_total_moved(klass, tmp_path):
+    subs, rubric, out, _ = klass
+    heavier = tmp_path / "rubric.yaml"
+    heavier.write_text(rubric.read_text() + f'weights:\n  "{WEIGHTED}": 5\n')
+    new_out = tmp_path / "regraded"
+    proc = _grade_all(subs, "--out", new_out, "--rubric", heavier, "--jobs", 2, "--no-similarity",
+                      "--compare", out / "gradebook.csv")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    old_tests = read_csv(out / "tests.csv")
+    expected = sorted(sid for sid, row in old_tests.items() if float(row[WEIGHTED]) > 0)
+    assert expected and "skeleton" not in expected
+    changes = read_csv(new_out / "compare.csv")
+    assert sorted(changes) == expected
+    for sid in expected:
+        assert changes[sid]["test"] == WEIGHTED
+        assert float(changes[sid]["new points"]) == 5
+    assert f"{len(expected)} students' totals changed" in proc.stdout
+    assert "Changes" in (new_out / "report.html").read_text()
+
+
+def test_two_shards_merged_give_the_same_gradebook_as_one_run(klass, tmp_path):
+    subs, rubric, out, _ = klass
+    folders = []
+    for i in (1, 2):
+        folder = tmp_path / f"shard-{i}"
+        proc = _grade_all(subs, "--out", folder, "--rubric", rubric, "--jobs", 2, "--shard", f"{i}/2")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert f"shard {i} of 2: 3 submissions" in proc.stdout
+        folders.append(folder)
+    graded = [{p.parent.name for p in folder.glob("*/grading.json")} for folder in folders]
+    assert not graded[0] & graded[1] and len(graded[0] | graded[1]) == 6
+    merged = tmp_path / "merged"
+    proc = subprocess.run([sys.executable, "-m", "grader", "merge", *map(str, folders), "--out", str(merged)],
+                          cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert _gradebook(merged / "gradebook.csv") == _gradebook(out / "gradebook.csv")
+    assert (merged / "tests.csv").read_text() == (out / "tests.csv").read_text()
+
+
+def test_the_shards_cover_the_class_once_whatever_its_size():
+    for size in range(0, 12):
+        students = [Student(f"s{i:02d}", Path(".")) for i in range(size)]
+        for count in (1, 2, 3, 5):
+            parts = [shard(students, i, count) for i in range(1, count + 1)]
+            ids = [s.id for part in parts for s in part]
+            assert sorted(ids) == [s.id for s in students]
+            assert max(map(len, parts)) - min(map(len, parts)) <= 1
+
+
+def test_the_progress_lines_say_done_failed_and_time_left(klass):
+    output = klass[3]
+    assert "[6/6]" in output and "failed 0" in output and "left" in output
+    assert "grade-all: 6 submissions: 6 graded" in output
+
+
+BROWSERS = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome")
+
+
+def _browser() -> str:
+    found = next(filter(None, map(shutil.which, BROWSERS)), None)
+    assert found, f"no headless browser ({', '.join(BROWSERS)}): `make setup` installs chromium-headless-shell"
+    return found
+
+
+def test_the_report_opens_in_a_headless_browser_with_every_plot_drawn(klass, tmp_path):
+    _, _, out, _ = klass
+    page = (out / "report.html").as_uri()
+    flags = ["--no-sandbox", "--disable-gpu", "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([_browser(), *flags, "--dump-dom", page], capture_output=True, text=True, timeout=120).stdout
+    drawn = dom.split('data-plots-drawn="', 1)[1].split('"', 1)[0]
+    done, total = map(int, drawn.split("/"))
+    assert total >= 4 and done == total, drawn  # histogram, modules, hardest tests, slowest: decoded and drawn
+    assert "copy_a" in dom and "similarity.html" in dom
+    shot = tmp_path / "report.png"
+    subprocess.run([_browser(), *flags, f"--screenshot={shot}", "--window-size=1200,900", page],
+                   capture_output=True, timeout=120)
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(shot)
+    assert pixels.shape[:2] == (900, 1200)
+    colors = {tuple(p) for p in (pixels[::10, ::10, :3] * 255).astype(int).reshape(-1, 3)}
+    assert len(colors) > 20  # plots in colour, not a blank page
+    blue = ((pixels[..., 2] > 0.6) & (pixels[..., 0] < 0.4)).sum()
+    assert blue > 500  # the histogram's bars
+
+
+def test_a_submission_that_outlives_its_time_is_killed_and_still_gets_results(tmp_path, monkeypatch):
+    settings = batch.Settings(out=tmp_path, key="k", timeout_s=1.0)
+    monkeypatch.setattr(batch.Settings, "command", lambda self, student: [sys.executable, "-c",
+                        "import subprocess, time; subprocess.Popen(['sleep', '60']); time.sleep(60)"])
+    meta = batch.grade_one(Student("slow", tmp_path), settings, "c", batch.Pool())
+    assert meta["status"] == "timed out" and meta["seconds"] < 30
+    results = json.loads((tmp_path / "slow" / "results.json").read_text())
+    assert results["score"] == 0 and "not graded" in results["output"]
+    ps = subprocess.run(["pgrep", "-f", "sleep 60"], capture_output=True, text=True).stdout.split()
+    assert not ps, "the grade's child process outlived it"
+
+
+METADATA = """\
+submission_101:
+  :submitters:
+  - :name: Ada Lovelace
+    :sid: '1815'
+    :email: ada@example.edu
+  :created_at: 2026-11-30 23:59:00.000000000 -08:00
+  :score: 0.0
+  :results: !ruby/hash:ActiveSupport::HashWithIndifferentAccess
+    score: 0.0
+submission_202:
+  :submitters:
+  - :name: Alan Turing
+    :sid: '1912'
+  - :name: Grace Hopper
+    :sid: '1906'
+"""
+
+
+def _export(root: Path) -> Path:
+    export = root / "assignment_1_export"
+    (export / "submission_101" / "student" / "layers").mkdir(parents=True)
+    (export / "submission_101" / "student" / "layers" / "linear.py").write_text("x = 1\n")
+    (export / "submission_202").mkdir(parents=True)
+    _zip(STUDENT, export / "submission_202" / "submission.zip")
+    (export / "submission_metadata.yml").write_text(METADATA)
+    return export
+
+
+def test_a_gradescope_export_names_its_students_folder_or_zip(tmp_path):
+    export = _export(tmp_path / "unzipped")
+    for source, work in ((export, None), (export.parent, None)):
+        students = find_students(source, work)
+        assert [(s.id, s.name, s.sid) for s in students] == [
+            ("submission_101", "Ada Lovelace", "1815"), ("submission_202", "Alan Turing; Grace Hopper", "1912; 1906")]
+        assert students[0].path == export / "submission_101"
+        assert students[1].path == export / "submission_202" / "submission.zip"  # the upload, graded as a zip
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in sorted(export.rglob("*")):
+            if path.is_file():
+                z.write(path, path.relative_to(export.parent).as_posix())
+    students = find_students(archive, tmp_path / "work")
+    assert [s.name for s in students] == ["Ada Lovelace", "Alan Turing; Grace Hopper"]
+    assert all((tmp_path / "work") in s.path.parents for s in students)
+
+
+def test_a_plain_folder_gives_one_submission_per_zip_or_folder_with_safe_unique_ids(tmp_path):
+    (tmp_path / "jane doe.zip").write_bytes(b"PK")
+    (tmp_path / "jane_doe").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / "notes.txt").write_text("not a submission")
+    students = find_students(tmp_path)
+    assert [s.id for s in students] == ["jane_doe", "jane_doe-2"]
+    assert {s.path.name for s in students} == {"jane doe.zip", "jane_doe"}
