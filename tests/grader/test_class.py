@@ -285,3 +285,72 @@ def test_a_plain_folder_gives_one_submission_per_zip_or_folder_with_safe_unique_
     students = find_students(tmp_path)
     assert [s.id for s in students] == ["jane_doe", "jane_doe-2"]
     assert {s.path.name for s in students} == {"jane doe.zip", "jane_doe"}
+
+
+def test_emit_writes_the_job_file_of_either_engine_and_grades_nothing(tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    _zip(STUDENT, subs / "one.zip")
+    for engine, name in (("slurm", "grade-all.slurm"), ("kubernetes", "grade-all-job.yaml")):
+        out = tmp_path / engine
+        proc = _grade_all(subs, "--out", out, "--emit", engine, "--shards", 4)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        text = (out / name).read_text()
+        assert ("--array=1-4" in text) if engine == "slurm" else ("completions: 4" in text)
+        assert not list(out.glob("*/results.json")) and not (out / "gradebook.csv").exists()
+
+
+def _graded(folder: Path, sid: str, name: str, tests: dict[str, tuple[float, float]]) -> None:
+    (folder / sid).mkdir(parents=True)
+    entries = [{"name": key, "score": s, "max_score": m, "status": "passed", "output": "",
+                "tags": [key.split("::")[0].removeprefix("public/test_").removesuffix(".py")],
+                "extra_data": {"id": key}} for key, (s, m) in tests.items()]
+    (folder / sid / "results.json").write_text(json.dumps({"score": sum(s for s, _ in tests.values()),
+                                                           "tests": entries}))
+    (folder / sid / "grading.json").write_text(json.dumps({"id": sid, "name": name, "status": "graded",
+                                                           "seconds": 1.0, "cpu_s": 1.0}))
+
+
+def test_compare_names_students_added_removed_or_moved_and_the_tests_that_moved_them(tmp_path):
+    from grader.authoring.classgrading.gradebook import Gradebook, compare, read_folder
+
+    a, b = "public/test_linear.py::t1", "public/test_linear.py::t2"
+    old, new = tmp_path / "old", tmp_path / "new"
+    _graded(old, "same", "", {a: (1, 1), b: (0, 1)})
+    _graded(old, "moved", "", {a: (1, 1), b: (0, 1)})
+    _graded(old, "gone", "", {a: (1, 1)})
+    Gradebook(read_folder(old)).write(old)
+    _graded(new, "same", "", {a: (1, 1), b: (0, 1)})
+    _graded(new, "moved", "", {a: (1, 1), b: (2, 2)})
+    _graded(new, "added", "", {a: (0, 1)})
+    changes = {c.id: c for c in compare(old / "gradebook.csv", Gradebook(read_folder(new)))}
+    assert sorted(changes) == ["added", "gone", "moved"]
+    assert changes["moved"].delta == 2 and changes["moved"].tests == ((b, 0.0, 2.0),)
+    assert changes["gone"].new is None and changes["added"].old is None
+
+
+def test_the_report_escapes_what_students_control(tmp_path):
+    from grader.authoring.classgrading.gradebook import Gradebook, read_folder
+    from grader.authoring.classgrading.report import write_report
+
+    _graded(tmp_path, "x", "<script>alert(1)</script>", {"public/test_linear.py::t1": (1, 1)})
+    page = write_report(tmp_path, Gradebook(read_folder(tmp_path))).read_text()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page
+    assert "http://" not in page and "https://" not in page  # self-contained
+
+
+def test_the_grading_key_changes_with_the_rubric_the_tests_and_the_assignment(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "tests" / "public").mkdir(parents=True)
+    (repo / "tests" / "public" / "test_x.py").write_text("A = 1\n")
+    rubric = repo / "rubric.yaml"
+    rubric.write_text("suites: {}\n")
+    key = batch.grading_key(rubric, None, "cpu", repo)
+    assert batch.grading_key(rubric, None, "cpu", repo) == key
+    assert batch.grading_key(rubric, "one", "cpu", repo) != key
+    assert batch.grading_key(rubric, None, "cuda", repo) != key
+    (repo / "tests" / "public" / "test_x.py").write_text("A = 2\n")
+    changed_test = batch.grading_key(rubric, None, "cpu", repo)
+    assert changed_test != key
+    rubric.write_text("suites: {}\nweights: {}\n")
+    assert batch.grading_key(rubric, None, "cpu", repo) != changed_test

@@ -39,6 +39,9 @@ from grader.authoring.classgrading.gradebook import (CHANGES, FAILED, GRADED, ME
 from grader.authoring.classgrading.submissions import (ClassError, Student, content_hash, find_students, parse_shard,
                                                        shard, shard_from_env)
 from grader.contract import REPO
+from grader.course import CourseError
+from grader.grading.pipeline import chosen_assignment
+from grader.grading.rubric import DEFAULT_RUBRIC, RubricError, load_rubric
 
 GRACE_S = 120        # beyond the rubric's own budget, before a grade process is killed
 RETRIED = (FAILED, TIMED_OUT, "interrupted")
@@ -321,9 +324,6 @@ def main(args: argparse.Namespace) -> int:
     try:
         if args.emit:
             return _emit(args, out)
-        from grader.grading.pipeline import chosen_assignment
-        from grader.grading.rubric import DEFAULT_RUBRIC, load_rubric
-
         rubric_path = Path(args.rubric or DEFAULT_RUBRIC).resolve()
         rubric = load_rubric(rubric_path)
         chosen_assignment(args)  # an unknown assignment stops here, before anything is graded
@@ -348,14 +348,9 @@ def main(args: argparse.Namespace) -> int:
                 _screen(students, out, args.assignment, Path(work) / "similarity")
             book = Gradebook([read_graded(out / m["id"]) for m in metas])
             status = finish(out, book, Path(args.compare) if args.compare else None, "grade-all")
-    except ClassError as exc:
+    except (ClassError, RubricError, CourseError) as exc:  # said in one line, before anything is graded
         print(f"grade-all: {exc}")
         return 2
-    except Exception as exc:  # a bad rubric or course: said in one line
-        if type(exc).__name__ in ("RubricError", "CourseError"):
-            print(f"grade-all: {exc}")
-            return 2
-        raise
     return status
 
 
