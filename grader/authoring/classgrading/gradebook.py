@@ -6,7 +6,8 @@ status, the time it took): so one run, a resumed run and the merge of shards
 build the same tables from the same files.
 
 - ``gradebook.csv``: one row per submission: ``id``, ``name``, ``total``, the
-  points of each module, each graded run's test accuracy and points, the
+  points of each module (in the order of the page), each graded run's test
+  accuracy and points (``training cnn accuracy``, ``training cnn points``), the
   status (``graded``, ``rejected``, ``not graded``, ``grader failed``, ``timed
   out``) and the seconds it took.
 - ``tests.csv``: submission x test: the points of each test (by its stable id).
@@ -35,6 +36,8 @@ class TestScore:
     score: float
     max_score: float
     accuracy: float | None = None
+    place: float = float("inf")
+    """The module's place on the page (the major part of the test's number)."""
 
     @property
     def is_run(self) -> bool:
@@ -82,9 +85,13 @@ def _entry(test: dict) -> TestScore:
     run = key.startswith(TRAINING + "/")
     module = key.split("/", 1)[1] if run else str(tags[0] if tags else "")
     accuracy = extra.get("accuracy") if run else None
+    try:
+        place = float(str(test.get("number", "")).split(".")[0])
+    except ValueError:
+        place = float("inf")
     return TestScore(key, str(test.get("name", key)), module, float(test.get("score") or 0.0),
                      float(test.get("max_score") or 0.0),
-                     float(accuracy) if isinstance(accuracy, (int, float)) else None)
+                     float(accuracy) if isinstance(accuracy, (int, float)) else None, place)
 
 
 def read_graded(folder: Path) -> Graded:
@@ -111,12 +118,15 @@ class Gradebook:
     rows: list[Graded]
 
     def modules(self) -> dict[str, float]:
-        """Returns module -> max points, in the order they first appear."""
+        """Returns module -> max points, in the order of the page (the module numbers of the results)."""
         out: dict[str, float] = {}
+        place: dict[str, float] = {}
         for row in self.rows:
             for module, (_, top) in row.modules().items():
                 out[module] = max(out.get(module, 0.0), top)
-        return out
+            for e in row.entries:
+                place[e.module] = min(place.get(e.module, float("inf")), e.place)
+        return {m: out[m] for m in sorted(out, key=lambda m: (place.get(m, float("inf")), m))}
 
     def runs(self) -> dict[str, float]:
         """Returns run -> max points, in the order they first appear."""
@@ -148,7 +158,7 @@ class Gradebook:
         return rates
 
     def gradebook_columns(self) -> list[str]:
-        runs = [c for run in self.runs() for c in (f"{run} accuracy", f"{run} points")]
+        runs = [c for run in self.runs() for c in (f"training {run} accuracy", f"training {run} points")]
         return ["id", "name", "total", *self.modules(), *runs, "status", "seconds"]
 
     def gradebook_rows(self) -> list[dict]:
@@ -161,8 +171,8 @@ class Gradebook:
                 row[module] = _num(modules[module][0]) if module in modules else ""
             for run in self.runs():
                 e = runs.get(run)
-                row[f"{run} accuracy"] = "" if e is None or e.accuracy is None else f"{e.accuracy:.4f}"
-                row[f"{run} points"] = "" if e is None else _num(e.score)
+                row[f"training {run} accuracy"] = "" if e is None or e.accuracy is None else f"{e.accuracy:.4f}"
+                row[f"training {run} points"] = "" if e is None else _num(e.score)
             rows.append(row)
         return rows
 
