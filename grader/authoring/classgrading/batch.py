@@ -328,7 +328,8 @@ def main(args: argparse.Namespace) -> int:
         rubric = load_rubric(rubric_path)
         chosen_assignment(args)  # an unknown assignment stops here, before anything is graded
         with tempfile.TemporaryDirectory(prefix="grade-all-") as work:
-            students = find_students(Path(args.submissions), work=Path(work))
+            students = [s for s in find_students(Path(args.submissions), work=Path(work))
+                        if not (s.path.resolve() == out or out in s.path.resolve().parents)]  # not our own output
             part = _shard_of(args)
             if part is not None:
                 students = shard(students, *part)
