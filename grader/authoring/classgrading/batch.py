@@ -375,4 +375,6 @@ def merge_main(args: argparse.Namespace) -> int:
             shutil.copytree(sub, out / name, dirs_exist_ok=True)
     book = Gradebook([read_graded(out / name) for name in sorted(seen)])
     print(f"merge: {len(seen)} submissions from {len(args.folders)} folders")
-    return finish(out, book, Path(args.compare) if args.compare else None, "merge")
+    status = finish(out, book, Path(args.compare) if args.compare else None, "merge")
+    print(f"  similarity across the shares: python -m grader similarity SUBMISSIONS --out {out}")
+    return status
