@@ -27,7 +27,7 @@ from grader.grading.plugin import GradingSession
 from grader.grading.recorder import ResultsRecorder
 from grader.grading.results import Results
 from grader.grading.rubric import DEFAULT_RUBRIC, Rubric, RubricError, load_rubric
-from grader.grading.runner import SandboxRunner
+from grader.grading.runner import SandboxRunner, preload_for
 from grader.grading.runs import run_training
 from grader.grading.summary import summary_table
 from grader.sandbox import SandboxError, private_paths
@@ -78,6 +78,12 @@ def static_findings(submission: Submission, required: list[str] | None = None) -
     return found
 
 
+def test_files(rubric: Rubric) -> list[str]:
+    """Returns the names of the test files the rubric's suites run."""
+    paths = [REPO / target for suite in rubric.suites for target in suite.targets]
+    return [p.name for path in paths for p in (sorted(path.rglob("test_*.py")) if path.is_dir() else [path])]
+
+
 def run_suites(rubric: Rubric, runner, results: Results, blocked: dict[str, str]) -> int:
     """Runs the rubric's suites in this process against ``runner``; entries go to ``results``. Returns pytest's status."""
     import pytest
@@ -85,7 +91,8 @@ def run_suites(rubric: Rubric, runner, results: Results, blocked: dict[str, str]
     args = [*(str(REPO / t) for s in rubric.suites for t in s.targets),
             "--rootdir", str(REPO), "-c", str(REPO / "pyproject.toml"),
             "--impl", str(runner.root), "--rubric", str(rubric.path), "--hypothesis-profile", "grading",
-            "-q", "--tb=no", "-rN", "--no-header", "-p", "no:cacheprovider", "--continue-on-collection-errors",
+            "-q", "--tb=no", "-rN", "--no-header", "-p", "no:cacheprovider", "-p", "no:logging",
+            "--continue-on-collection-errors",
             "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     recorder = ResultsRecorder(results, rubric)
     return int(pytest.main(args, plugins=[GradingSession(runner, blocked), recorder]))
@@ -160,7 +167,7 @@ def _grade(source: Path, tmp: Path, rubric: Rubric, results: Results, results_pa
     runner = SandboxRunner(submission.root, limits=rubric.limits, user=rubric.user, isolation=isolation,
                            private=private_paths(results_path.parent, rubric.path),
                            deadline=time.monotonic() + rubric.limits.budget_s,
-                           devices=gpu_devices() if device != "cpu" else ())
+                           devices=gpu_devices() if device != "cpu" else (), preload=preload_for(test_files(rubric)))
     results.staff["isolation"] = runner.describe()
     print(f"isolation: {runner.describe()}", flush=True)
     try:

@@ -8,23 +8,37 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from grader.contract import grades
 from grader.sandbox import CallTimeout, Limits, Sandbox
 from grader.testkit.harness import EXECUTOR, describe_call
 
 RETRY_TIMEOUT_S = 3.0
+PRELOAD = ("numpy", "torch", "torch.fx.experimental.symbolic_shapes")
+"""What the fork server imports for every worker: numpy, torch, and what torch imports on a worker's first backward
+pass with a given gradient (sympy, most of a second)."""
+PRELOAD_FOR = {"utils/data.py": ("sklearn.datasets", "mnist1d.data"), "utils/plot.py": ("matplotlib.pyplot",)}
+"""What the tests of a file make the implementation import, preloaded when they run: seconds in every worker that
+needs them otherwise (a worker is replaced when its own memory grows)."""
+
+
+def preload_for(test_files: list[str]) -> tuple[str, ...]:
+    """Returns the modules the fork server imports for workers that run the tests in ``test_files`` (names or paths)."""
+    extra = [m for rel, modules in PRELOAD_FOR.items() if any(grades(f, rel) for f in test_files) for m in modules]
+    return PRELOAD + tuple(extra)
 
 
 class SandboxRunner:
     """Runs probes in a sandboxed worker process against the implementation rooted at ``root``.
 
-    Keyword arguments go to ``grader.sandbox.Sandbox`` (limits, private paths, user, deadline, isolation).
+    Keyword arguments go to ``grader.sandbox.Sandbox`` (limits, private paths, user, deadline, isolation, preload:
+    default ``PRELOAD``).
     """
 
     mode = "sandbox"
 
     def __init__(self, root: Path, **options: Any):
         self.root = Path(root)
-        self.sandbox = Sandbox(self.root, EXECUTOR, **options)
+        self.sandbox = Sandbox(self.root, EXECUTOR, **{"preload": PRELOAD, **options})
         self.scope: str | None = None
         self.hung: set = set()
 

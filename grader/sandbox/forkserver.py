@@ -173,8 +173,9 @@ class ForkServer:
         if isolation.mode == NAMESPACES:
             command = [sys.executable, "-m", "grader.sandbox", str(theirs.fileno()), NAMESPACES,
                        ",".join(preload)]
-            env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "PYTHONPATH": str(REPO), "LANG": "C.UTF-8",
-                   "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+            # HOME: the caches that preloaded modules build (matplotlib's fonts) go to the sandbox's private /tmp
+            env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "PYTHONPATH": str(REPO), "LANG": "C.UTF-8", "HOME": "/tmp",
+                   "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
             env.update({k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ})
             self.process = subprocess.Popen(bwrap_command(readable, writable, command, devices), env=env,
                                             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)

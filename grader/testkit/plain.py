@@ -6,18 +6,22 @@ numpy scalars are converted on the way; anything else is refused, so a probe
 cannot smuggle objects (or code) into the process that scores.
 
 ``encode``/``decode`` turn plain data into bytes and back with JSON and the
-``.npy`` format: never pickle. ``decode`` reads what the student's process
-sent, so it bounds its work before allocating: an array's header is read first,
-and an array whose shape and dtype ask for more bytes than it holds (or than
-``MAX_ARRAY_BYTES``), or whose dtype is not a plain number, is refused; so is
-data nested deeper than ``MAX_DEPTH``.
+``.npy`` format: never pickle. The bytes are the JSON text, where each array
+is ``{"__ndarray__": [offset, length]}``, then, after a NUL byte (which JSON
+text never holds), the arrays' ``.npy`` bytes one after the other: no base64,
+megabytes of arrays cost a copy. ``decode`` reads what the student's process
+sent, so it bounds its work before allocating: an array's place must lie within
+the bytes, its header is read first (the one numpy writes for a number dtype by
+a pattern, any other by numpy's own reader), and an array whose shape and dtype
+ask for more bytes than it holds (or than ``MAX_ARRAY_BYTES``), or whose dtype
+is not a plain number, is refused; so is data nested deeper than ``MAX_DEPTH``.
 """
 from __future__ import annotations
 
-import base64
 import io
 import json
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -61,21 +65,40 @@ def to_plain(value: Any, where: str = "result") -> Any:
     raise PlainDataError(f"{where} is a {type(value).__name__}; expected numbers or arrays")
 
 
-def _encode_array(a: np.ndarray) -> dict:
-    buf = io.BytesIO()
-    np.save(buf, a, allow_pickle=False)
-    return {ARRAY_KEY: base64.b64encode(buf.getvalue()).decode("ascii")}
+_NPY_PREFIX = b"\x93NUMPY\x01\x00"  # the magic string of .npy and version 1.0, the only one written here
+_NPY_ALIGN = 64
+_NUMERIC = {np.dtype(code).newbyteorder(order).str: np.dtype(code).newbyteorder(order)
+            for code in "?" + np.typecodes["AllInteger"] + np.typecodes["AllFloat"] for order in "<>"}
+# the header numpy writes for a numeric dtype, which every array encoded here has: read without a parser
+_SIMPLE_HEADER = re.compile(r"\{'descr': '([<>|][a-z]\d{1,2})', 'fortran_order': (False|True), "
+                            r"'shape': \(((?:\d{1,18}, )*(?:\d{1,18},?)?)\), \} *\n")
 
 
-def _default(obj: Any) -> Any:
-    if isinstance(obj, np.ndarray):
-        return _encode_array(obj)
-    raise PlainDataError(f"cannot encode {type(obj).__name__}")
+def _npy(a: np.ndarray) -> bytes:
+    """Returns ``a`` in the ``.npy`` format (version 1.0, C order), as ``np.save`` writes it, without its overhead."""
+    header = f"{{'descr': '{a.dtype.str}', 'fortran_order': False, 'shape': {a.shape!r}, }}"
+    header += " " * (_NPY_ALIGN - (len(_NPY_PREFIX) + 2 + len(header) + 1) % _NPY_ALIGN) + "\n"
+    return _NPY_PREFIX + len(header).to_bytes(2, "little") + header.encode("latin1") + a.tobytes(order="C")
+
+
+_ARRAYS_FOLLOW = b"\x00"
 
 
 def encode(value: Any) -> bytes:
     """Returns the bytes of plain data ``value`` (converted with ``to_plain`` first)."""
-    return json.dumps(to_plain(value), default=_default, allow_nan=True).encode("utf-8")
+    blobs: list[bytes] = []
+    end = 0
+
+    def array_place(obj: Any) -> dict:
+        nonlocal end
+        if not isinstance(obj, np.ndarray):
+            raise PlainDataError(f"cannot encode {type(obj).__name__}")
+        blobs.append(_npy(obj))
+        end += len(blobs[-1])
+        return {ARRAY_KEY: [end - len(blobs[-1]), len(blobs[-1])]}
+
+    text = json.dumps(to_plain(value), default=array_place, allow_nan=True).encode("utf-8")
+    return b"".join([text, _ARRAYS_FOLLOW, *blobs]) if blobs else text
 
 
 def load_array(raw: bytes, max_bytes: int = MAX_ARRAY_BYTES) -> np.ndarray:
@@ -85,6 +108,9 @@ def load_array(raw: bytes, max_bytes: int = MAX_ARRAY_BYTES) -> np.ndarray:
     structured, strings), or a shape that asks for more bytes than ``raw``
     holds after the header or than ``max_bytes``.
     """
+    header = _simple_header(raw)
+    if header is not None:
+        return _checked_array(raw, *header)
     stream = io.BytesIO(raw)
     try:
         version = np.lib.format.read_magic(stream)
@@ -98,30 +124,48 @@ def load_array(raw: bytes, max_bytes: int = MAX_ARRAY_BYTES) -> np.ndarray:
         raise PlainDataError(f"an array is not valid .npy data ({exc})") from None
     if dtype.kind not in _ALLOWED_KINDS or dtype.fields is not None or dtype.subdtype is not None:
         raise PlainDataError(f"an array has dtype {dtype}; expected numbers")
+    return _checked_array(raw, shape, fortran, dtype, stream.tell(), max_bytes)
+
+
+def _simple_header(raw: bytes) -> tuple | None:
+    """Returns (shape, fortran, dtype, data offset) of a version 1.0 header as numpy writes it for a numeric dtype;
+    None for any other header (numpy's own reader then checks it)."""
+    if not raw.startswith(_NPY_PREFIX) or len(raw) < len(_NPY_PREFIX) + 2:
+        return None
+    offset = len(_NPY_PREFIX) + 2 + int.from_bytes(raw[len(_NPY_PREFIX):len(_NPY_PREFIX) + 2], "little")
+    match = _SIMPLE_HEADER.fullmatch(raw[len(_NPY_PREFIX) + 2:offset].decode("latin1"))
+    if match is None or match[1] not in _NUMERIC or offset > len(raw):
+        return None
+    shape = tuple(int(n) for n in match[3].replace(",", " ").split())
+    return shape, match[2] == "True", _NUMERIC[match[1]], offset
+
+
+def _checked_array(raw: bytes, shape: tuple, fortran: bool, dtype: np.dtype, offset: int,
+                   max_bytes: int = MAX_ARRAY_BYTES) -> np.ndarray:
+    """Returns the array of ``shape`` and numeric ``dtype`` whose data starts at ``offset`` of ``raw``, once the
+    bytes it needs are checked against what ``raw`` holds and ``max_bytes``."""
     if any(n < 0 for n in shape):
         raise PlainDataError(f"an array declares the impossible shape {shape}")
     count = math.prod(shape)
-    need, held = count * dtype.itemsize, len(raw) - stream.tell()
+    need, held = count * dtype.itemsize, len(raw) - offset
     if need > max_bytes:
         raise PlainDataError(f"an array of shape {shape} and dtype {dtype} needs {need} bytes, more than the "
                              f"{max_bytes >> 20} MB allowed; return smaller results")
     if need != held:
         raise PlainDataError(f"an array declares shape {shape} and dtype {dtype} ({need} bytes) but holds {held} bytes")
-    flat = np.frombuffer(raw, dtype=dtype, count=count, offset=stream.tell()) if count else np.empty(0, dtype)
+    flat = np.frombuffer(raw, dtype=dtype, count=count, offset=offset) if count else np.empty(0, dtype)
     return flat.reshape(shape, order="F" if fortran else "C").copy()
 
 
-def _decode_hook(obj: dict) -> Any:
-    if set(obj) == {ARRAY_KEY}:
-        text = obj[ARRAY_KEY]
-        if not isinstance(text, str):
-            raise PlainDataError(f"an array is encoded as a {type(text).__name__}; expected base64 text")
-        try:
-            raw = base64.b64decode(text.encode("ascii"), validate=True)
-        except ValueError as exc:  # binascii.Error, and non-ASCII text
-            raise PlainDataError(f"an array is not valid base64 ({exc})") from None
-        return load_array(raw)
-    return obj
+def _array_at(arrays: memoryview, place: Any) -> np.ndarray:
+    """Returns the array whose ``.npy`` bytes are at ``place`` (``[offset, length]``) of ``arrays``."""
+    if not (isinstance(place, list) and len(place) == 2 and all(type(n) is int and n >= 0 for n in place)):
+        raise PlainDataError(f"an array is referred to by {str(place)[:80]}; expected [offset, length]")
+    start, length = place
+    if start + length > len(arrays):
+        raise PlainDataError(f"an array is said to lie at bytes {start} to {start + length} of the {len(arrays)} "
+                             "that follow the data")
+    return load_array(bytes(arrays[start:start + length]))
 
 
 def _check_depth(value: Any) -> None:
@@ -141,8 +185,14 @@ def decode(data: bytes) -> Any:
 
     Raises PlainDataError (or ValueError for text that is not JSON) for data it refuses.
     """
+    split = data.find(_ARRAYS_FOLLOW)
+    text, arrays = (data, b"") if split < 0 else (data[:split], memoryview(data)[split + 1:])
+
+    def hook(obj: dict) -> Any:
+        return _array_at(arrays, obj[ARRAY_KEY]) if set(obj) == {ARRAY_KEY} else obj
+
     try:
-        value = json.loads(data.decode("utf-8"), object_hook=_decode_hook)
+        value = json.loads(text.decode("utf-8"), object_hook=hook)
     except RecursionError:
         raise PlainDataError(f"the data nests more than {MAX_DEPTH} levels deep") from None
     _check_depth(value)

@@ -3,7 +3,6 @@
 Each kind of input the trusted process reads: zip entries and names, folder entries of every file type, YAML,
 config values that set work, ``.npy`` arrays in reply frames, the PNG files tests check; then whole grades.
 """
-import base64
 import contextlib
 import json
 import os
@@ -287,14 +286,19 @@ def test_a_config_asking_for_hours_or_gigabytes_is_refused_fast(tmp_path, data, 
 
 
 # ---- arrays in reply frames ----
-def npy(shape, descr="<f8", body=b"", version=b"\x01\x00") -> bytes:
+def npy(shape, descr="<f8", body=b"", version=b"\x01\x00", as_numpy_writes=False) -> bytes:
+    """Returns .npy bytes; the header a dict's repr, or ``as_numpy_writes`` it (the form the grader reads without a
+    parser)."""
     header = repr({"descr": descr, "fortran_order": False, "shape": shape}).encode()
+    if as_numpy_writes:
+        header = f"{{'descr': {descr!r}, 'fortran_order': False, 'shape': {shape!r}, }}".encode()
     header += b" " * (63 - (len(header) + 10) % 64) + b"\n"
     return b"\x93NUMPY" + version + struct.pack("<H", len(header)) + header + body
 
 
 def frame(raw: bytes) -> bytes:
-    return json.dumps({"predictions": {plain.ARRAY_KEY: base64.b64encode(raw).decode()}}).encode()
+    """Returns the bytes of a reply whose predictions are the array ``raw`` (.npy bytes)."""
+    return json.dumps({"predictions": {plain.ARRAY_KEY: [0, len(raw)]}}).encode() + b"\x00" + raw
 
 
 @pytest.mark.parametrize("raw, match", [
@@ -313,14 +317,36 @@ def test_an_adversarial_array_in_a_frame_is_refused_before_allocating(raw, match
         plain.decode(frame(raw))
 
 
+@pytest.mark.parametrize("raw, match", [
+    (npy((10**6, 10**6), as_numpy_writes=True), r"needs 8000000000000 bytes, more than the 64 MB allowed"),
+    (npy((10**17, 10**17, 10**17), "|b1", as_numpy_writes=True), r"more than the 64 MB allowed"),
+    (npy((1000, 1000), body=bytes(80), as_numpy_writes=True), r"declares shape \(1000, 1000\).*but holds 80 bytes"),
+    (npy((3,), "|O", bytes(24), as_numpy_writes=True), r"dtype object"),
+    (npy((2,), "<U8", bytes(64), as_numpy_writes=True), r"dtype <U8"),
+    (npy((-1, 5), as_numpy_writes=True), r"impossible shape"),
+    (npy((3,), "<f8", bytes(16), as_numpy_writes=True), r"declares shape \(3,\).*but holds 16 bytes"),
+    (b"\x93NUMPY\x01\x00\xff\x00{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n", r"not valid .npy"),
+])
+def test_an_adversarial_array_with_the_header_numpy_writes_is_refused_before_allocating(raw, match):
+    with bounded(seconds=2, megabytes=20), pytest.raises(PlainDataError, match=match):
+        plain.decode(frame(raw))
+
+
 def test_frames_are_bounded_and_arrays_still_come_back():
     assert protocol.MAX_FRAME <= 16 * MB
-    with pytest.raises(PlainDataError, match="expected base64 text"):
-        plain.decode(b'{"__ndarray__": 7}')
+    for place in ("7", '"AAAA"', "[0, 1, 2]", "[-1, 4]", "[true, 4]", "[0, 1.5]"):
+        with pytest.raises(PlainDataError, match=r"expected \[offset, length\]"):
+            plain.decode(b'{"__ndarray__": %s}\x00' % place.encode() + bytes(8))
+    for data in (b'{"__ndarray__": [0, 200]}\x00' + bytes(100), b'{"__ndarray__": [0, 10]}'):
+        with pytest.raises(PlainDataError, match="said to lie at bytes 0 to"):
+            plain.decode(data)
     with pytest.raises(PlainDataError, match="nests more than 64 levels"):
         plain.decode(b"[" * 5000 + b"]" * 5000)
-    back = plain.decode(plain.encode({"a": np.arange(6, dtype=np.int32).reshape(2, 3).T, "b": np.zeros((0, 4))}))
-    assert np.array_equal(back["a"], np.arange(6).reshape(2, 3).T) and back["b"].shape == (0, 4)
+    sent = {"a": np.arange(6, dtype=np.int32).reshape(2, 3).T, "b": np.zeros((0, 4)), "c": np.array(2.5, dtype=np.float32),
+            "d": np.array([True, False]), "e": np.arange(3, dtype=">f8")}
+    back = plain.decode(plain.encode(sent))
+    for key, array in sent.items():
+        assert back[key].dtype == array.dtype and back[key].shape == array.shape and np.array_equal(back[key], array)
 
 
 # ---- PNG files ----

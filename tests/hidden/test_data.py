@@ -5,7 +5,9 @@ from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
 from hypothesis import strategies as st
 
+from grader.grading.datasets import TRUSTED
 from grader.testkit import checks
+from grader.testkit.probes.generic import call_keeping_global_rngs
 from grader.testkit.probes.utils import raised_message
 from tests.hidden.strategies import gaussian, seeds
 from tests.public.helpers import write_cifar_batch, write_idx, write_pickle
@@ -16,11 +18,17 @@ MNIST_NAMES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
 _MNIST1D = {}
 
 
-def mnist1d(impl, seed, call=0):
-    """load_mnist1d(seed) of the implementation, generated once per (seed, call) for the module: it takes seconds."""
-    if (seed, call) not in _MNIST1D:
-        _MNIST1D[seed, call] = impl.call(f"{MOD}:load_mnist1d", seed=seed)
-    return _MNIST1D[seed, call]
+def mnist1d(impl, seed, keeping_global_rngs=False):
+    """load_mnist1d(seed) of the implementation, called once per module for each seed (generating takes seconds).
+
+    With ``keeping_global_rngs`` the call is a second one, made through ``call_keeping_global_rngs``: its result
+    ``{"out", "untouched"}`` serves both the reproducibility and the global random state checks.
+    """
+    if (seed, keeping_global_rngs) not in _MNIST1D:
+        _MNIST1D[seed, keeping_global_rngs] = (
+            impl.probe(call_keeping_global_rngs, f"{MOD}:load_mnist1d", seed=seed) if keeping_global_rngs
+            else impl.call(f"{MOD}:load_mnist1d", seed=seed))
+    return _MNIST1D[seed, keeping_global_rngs]
 
 
 @weight(2)
@@ -35,7 +43,7 @@ def test_load_mnist1d_gives_the_standard_split_of_40_sample_signals(impl):
 
 @weight(1)
 def test_load_mnist1d_is_reproducible_and_depends_on_the_seed(impl):
-    first, again, other = mnist1d(impl, 42), mnist1d(impl, 42, call=1), mnist1d(impl, 7)
+    first, again, other = mnist1d(impl, 42), mnist1d(impl, 42, keeping_global_rngs=True)["out"], mnist1d(impl, 7)
     checks.close(again[0], first[0], "load_mnist1d(seed=42) called twice", reveal=False)
     assert np.array_equal(again[1], first[1]), "load_mnist1d(seed=42) labels differ between two calls"
     assert not np.allclose(other[0], first[0]), "load_mnist1d gives the same data for seeds 7 and 42"
@@ -273,9 +281,6 @@ def test_generate_batched_data_order_depends_on_the_seed(impl):
     assert orders[0].tolist() != list(range(30)), "shuffle=True with seed=0 did not shuffle"
 
 
-_REFERENCE = {}
-
-
 @weight(1)
 def test_load_digits_gives_float64_pixels_and_int64_labels(impl):
     """load_digits returns X as float64 and y as int64, flattened or not."""
@@ -288,17 +293,12 @@ def test_load_digits_gives_float64_pixels_and_int64_labels(impl):
 @weight(1)
 def test_load_mnist1d_is_the_standard_dataset_for_its_seed(impl):
     """load_mnist1d(42) is mnist1d's make_dataset with default arguments and seed 42: float64 signals, int64 labels."""
-    if "mnist1d" not in _REFERENCE:
-        import mnist1d.data as generator
-        settings = generator.get_dataset_args()
-        settings.seed = 42
-        data = generator.make_dataset(settings)
-        _REFERENCE["mnist1d"] = (data["x"], data["y"], data["x_test"], data["y_test"])
     got = mnist1d(impl, 42)
+    reference = TRUSTED.load_mnist1d(42)  # the grader's own generation, kept on disk once per machine
     for k, name in enumerate(("X_train", "y_train", "X_test", "y_test")):
         dtype = np.float64 if name.startswith("X") else np.int64
         assert got[k].dtype == dtype, f"load_mnist1d {name} should be {np.dtype(dtype).name}"
-        checks.close(got[k], _REFERENCE["mnist1d"][k], f"load_mnist1d {name}", reveal=False,
+        checks.close(got[k], reference[k], f"load_mnist1d {name}", reveal=False,
                      hint="return mnist1d.data.make_dataset(args) with the default args and args.seed = seed, "
                           "at the dataset's own scale")
 
@@ -499,8 +499,7 @@ def test_load_mnist_reads_idx_files_that_hold_no_images(impl, tmp_path, split):
 @weight(1)
 def test_load_mnist1d_restores_the_global_random_states(impl):
     """The generator seeds Python's and numpy's global random state: load_mnist1d puts both back as they were."""
-    from grader.testkit.probes.generic import call_keeping_global_rngs
-    got = impl.probe(call_keeping_global_rngs, f"{MOD}:load_mnist1d", seed=7)
+    got = mnist1d(impl, 42, keeping_global_rngs=True)
     assert got["untouched"], ("load_mnist1d should leave Python's and numpy's global random state as it found "
                               "them\n  hint: save random.getstate() and np.random.get_state() before make_dataset "
                               "and restore them after")

@@ -30,12 +30,17 @@ def call_keeping_inputs(name: str, *args: Any, **kwargs: Any) -> dict:
 
 def call_keeping_global_rngs(name: str, *args: Any, **kwargs: Any) -> dict:
     """Returns ``{"out", "untouched"}``: ``name(*args, **kwargs)``, and whether Python's, numpy's and torch's global
-    random states are after the call what they were before it."""
+    random states are after the call what they were before it.
+
+    One number is drawn from each first: the states before the call are then none that a call which seeds them and
+    does not restore them can leave (an earlier call with the same seed in this worker left exactly that).
+    """
     import random
 
     import numpy as np
     import torch
 
+    random.random(), np.random.random(), torch.rand(1)
     before = (random.getstate(), np.random.get_state(), torch.get_rng_state())
     out = target(name)(*args, **kwargs)
     after = (random.getstate(), np.random.get_state(), torch.get_rng_state())
