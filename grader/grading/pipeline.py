@@ -20,8 +20,9 @@ import time
 import traceback
 from pathlib import Path
 
-from grader.contract import REPO, test_glob
+from grader.contract import REPO, grades, test_glob
 from grader.course import Assignment, CourseError, assignment, given_code
+from grader.grading.datasets import TRUSTED, graded_split
 from grader.grading.intake import Submission, SubmissionError, extract
 from grader.grading.plugin import GradingSession
 from grader.grading.recorder import ResultsRecorder
@@ -34,6 +35,7 @@ from grader.sandbox import SandboxError, private_paths
 from grader.sandbox.isolation import NONE, gpu_devices
 from grader.submission import static
 from grader.submission.files import required_modules
+from grader.training.config import load_config
 
 
 @dataclasses.dataclass
@@ -78,10 +80,10 @@ def static_findings(submission: Submission, required: list[str] | None = None) -
     return found
 
 
-def test_files(rubric: Rubric) -> list[str]:
-    """Returns the names of the test files the rubric's suites run."""
+def test_files(rubric: Rubric) -> list[Path]:
+    """Returns the paths of the test files the rubric's suites run."""
     paths = [REPO / target for suite in rubric.suites for target in suite.targets]
-    return [p.name for path in paths for p in (sorted(path.rglob("test_*.py")) if path.is_dir() else [path])]
+    return [p for path in paths for p in (sorted(path.rglob("test_*.py")) if path.is_dir() else [path])]
 
 
 def run_suites(rubric: Rubric, runner, results: Results, blocked: dict[str, str]) -> int:
@@ -167,7 +169,8 @@ def _grade(source: Path, tmp: Path, rubric: Rubric, results: Results, results_pa
     runner = SandboxRunner(submission.root, limits=rubric.limits, user=rubric.user, isolation=isolation,
                            private=private_paths(results_path.parent, rubric.path),
                            deadline=time.monotonic() + rubric.limits.budget_s,
-                           devices=gpu_devices() if device != "cpu" else (), preload=preload_for(test_files(rubric)))
+                           devices=gpu_devices() if device != "cpu" else (),
+                           preload=preload_for(test_files(rubric), submission.root, bool(rubric.training)))
     results.staff["isolation"] = runner.describe()
     print(f"isolation: {runner.describe()}", flush=True)
     try:
@@ -181,6 +184,19 @@ def _grade(source: Path, tmp: Path, rubric: Rubric, results: Results, results_pa
     finally:
         runner.close()
         results.staff["sandbox_cpu_s"] = round(runner.sandbox.hidden_cpu_s, 2)
+
+
+def prepare(rubric_path: Path = DEFAULT_RUBRIC) -> None:
+    """Generates what grading with the rubric reads and the grader keeps (``grader.grading.datasets.CACHE``): the
+    MNIST-1D datasets of the hidden tests of load_mnist1d and of the graded runs. setup.sh runs it once, so that
+    no grade generates them."""
+    rubric = load_rubric(rubric_path)
+    if any(grades(name, "utils/data.py") for name in test_files(rubric)):
+        TRUSTED.load_mnist1d()
+    for run in rubric.training:
+        data = load_config(run.config)["data"]
+        if data["name"] == "mnist1d":
+            graded_split(data, run.name)
 
 
 def chosen_assignment(args: argparse.Namespace) -> Assignment | None:

@@ -5,40 +5,97 @@ the implementation is never imported in this process; see ``grader.sandbox``.
 """
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from typing import Any
 
-from grader.contract import grades
+from grader.contract import REPO, grades
 from grader.sandbox import CallTimeout, Limits, Sandbox
 from grader.testkit.harness import EXECUTOR, describe_call
 
 RETRY_TIMEOUT_S = 3.0
-PRELOAD = ("numpy", "torch", "torch.fx.experimental.symbolic_shapes")
-"""What the fork server imports for every worker: numpy, torch, and what torch imports on a worker's first backward
+PRELOAD = ("numpy",)
+"""What the fork server imports for every worker."""
+TORCH = ("torch", "torch.fx.experimental.symbolic_shapes")
+"""What it imports too when the graded code uses torch: torch, and what torch imports on a worker's first backward
 pass with a given gradient (sympy, most of a second)."""
 PRELOAD_FOR = {"utils/data.py": ("sklearn.datasets", "mnist1d.data"), "utils/plot.py": ("matplotlib.pyplot",)}
 """What the tests of a file make the implementation import, preloaded when they run: seconds in every worker that
 needs them otherwise (a worker is replaced when its own memory grows)."""
 
 
-def preload_for(test_files: list[str]) -> tuple[str, ...]:
-    """Returns the modules the fork server imports for workers that run the tests in ``test_files`` (names or paths)."""
+def preload_for(test_files: list, root: Path | None = None, training: bool = True) -> tuple[str, ...]:
+    """Returns the modules the fork server imports for workers that run the tests in ``test_files`` (paths) on the
+    implementation in ``root``.
+
+    torch is among them when there are graded training runs, when ``root`` is
+    unknown, when a file the tests grade imports it, or when a test file (or a
+    module of the grader or the tests it imports, at their top level) imports
+    it: a probe from such a module imports torch in the worker. Only time is at
+    stake: a worker that needs a module that was not preloaded imports it.
+    """
     extra = [m for rel, modules in PRELOAD_FOR.items() if any(grades(f, rel) for f in test_files) for m in modules]
+    graded = [] if root is None else [path for path in Path(root).rglob("*.py")
+                                      if any(grades(f, path.relative_to(root).as_posix()) for f in test_files)]
+    if (training or root is None or any("torch" in _top_imports(path, within=False) for path in graded)
+            or any(_uses_torch(Path(f)) for f in test_files)):
+        extra = [*TORCH, *extra]
     return PRELOAD + tuple(extra)
+
+
+def _uses_torch(path: Path) -> bool:
+    """Whether the module at ``path`` or a module of the repository it imports at its top level imports torch."""
+    seen, todo = set(), [path]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        names = _top_imports(current)
+        if "torch" in names:
+            return True
+        for name in names:
+            base = REPO.joinpath(*name.split("."))
+            todo += [p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()]
+    return False
+
+
+def _top_imports(path: Path, within: bool = True) -> set[str]:
+    """The modules (and their parents: ``a.b`` gives ``a`` too) that the file at ``path`` imports outside functions;
+    only the top-level package names when ``within`` is False."""
+    try:
+        tree = ast.parse(path.read_text(errors="replace")[:1_000_000]) if path.is_file() and not path.is_symlink() \
+            else ast.Module(body=[])
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    names = set()
+    nodes = list(tree.body)
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, (ast.If, ast.Try)):  # imports under if/try still run at import time
+            nodes += [*node.body, *node.orelse, *getattr(node, "finalbody", []),
+                      *(n for h in getattr(node, "handlers", []) for n in h.body)]
+    parents = {".".join(name.split(".")[:i]) for name in names for i in range(1, name.count(".") + 1)}
+    return names | parents if within else {name.split(".")[0] for name in names}
 
 
 class SandboxRunner:
     """Runs probes in a sandboxed worker process against the implementation rooted at ``root``.
 
     Keyword arguments go to ``grader.sandbox.Sandbox`` (limits, private paths, user, deadline, isolation, preload:
-    default ``PRELOAD``).
+    default ``PRELOAD`` and ``TORCH``).
     """
 
     mode = "sandbox"
 
     def __init__(self, root: Path, **options: Any):
         self.root = Path(root)
-        self.sandbox = Sandbox(self.root, EXECUTOR, **{"preload": PRELOAD, **options})
+        self.sandbox = Sandbox(self.root, EXECUTOR, **{"preload": PRELOAD + TORCH, **options})
         self.scope: str | None = None
         self.hung: set = set()
 

@@ -17,12 +17,11 @@ from grader.grading.results import Results
 from grader.grading.rubric import Rubric, TrainingRun
 from grader.sandbox import Limits, StudentCodeError
 from grader.testkit import checks
-from grader.testkit.harness import probe_name
-from grader.testkit.probes.training import train_and_predict
+from grader.testkit.harness import PROBE_PACKAGE
 from grader.training.config import ConfigError, load_config, validate
 from grader.training.registry import EMBEDDED_DATASETS
 
-TRAIN_PROBE = probe_name(train_and_predict)
+TRAIN_PROBE = f"{PROBE_PACKAGE}.training:train_and_predict"  # by name: a grade without runs never imports torch
 
 
 def score_predictions(run: TrainingRun, predictions, y_test: np.ndarray) -> tuple[float, str, float | None]:

@@ -7,6 +7,7 @@ a full ``grade`` in the sandbox.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import json
 import shutil
@@ -22,19 +23,19 @@ from grader.authoring.classgrading.gradebook import read_csv
 from grader.authoring.classgrading.submissions import Student, find_students, shard
 from grader.contract import REPO, SOLUTIONS, STUDENT
 
-MODULES = {"linear": "layers/linear.py", "gradcheck": "utils/gradcheck.py", "numpy_sgd": "optimizers/numpy_sgd.py"}
+MODULES = {"activations": "layers/activations.py", "linear": "layers/linear.py", "pool": "layers/pool.py"}
 RUBRIC = """\
 results: {visibility: visible, stdout_visibility: hidden}
 suites:
+  activations: {path: tests/public/test_activations.py, details: true}
   linear: {path: tests/public/test_linear.py, details: true}
-  gradcheck: {path: tests/public/test_gradcheck.py, details: true}
-  numpy_sgd: {path: tests/public/test_numpy_sgd.py, details: true}
+  pool: {path: tests/public/test_pool.py, details: true}
 """
 # one realistic bug per module: (file, text of the solution, the bug)
 BUGS = {
     "broken_linear": ("layers/linear.py", "db = np.sum(dout, axis=0)", "db = np.mean(dout, axis=0)"),
-    "broken_gradcheck": ("utils/gradcheck.py", "np.abs(a - b) /", "np.abs(a + b) /"),
-    "broken_sgd": ("optimizers/numpy_sgd.py", "model.weights[key] - self", "model.weights[key] + self"),
+    "broken_activations": ("layers/activations.py", "np.where(x > 0, dout, 0.0)", "np.where(x > 0, 1.0, 0.0)"),
+    "broken_pool": ("layers/pool.py", "j:j + s * W_out:s] += np.where", "j:j + s * W_out:s] = np.where"),
 }
 WEIGHTED = "public/test_linear.py::test_linear_forward_matches_hand_computed_values"
 
@@ -83,13 +84,19 @@ def _gradebook(path: Path) -> list[dict]:
 def test_grade_all_totals_equal_separate_grades(klass, tmp_path):
     subs, rubric, out, _ = klass
     book = read_csv(out / "gradebook.csv")
-    assert sorted(book) == ["broken_gradcheck", "broken_linear", "broken_sgd", "copy_a", "copy_b", "skeleton"]
-    for zip_path in sorted(subs.glob("*.zip")):
-        results = tmp_path / f"{zip_path.stem}.json"
-        proc = subprocess.run([sys.executable, "-m", "grader", "grade", str(zip_path), "--rubric", str(rubric),
-                               "--results", str(results), "--quiet"], cwd=REPO, capture_output=True, text=True)
+    assert sorted(book) == ["broken_activations", "broken_linear", "broken_pool", "copy_a", "copy_b", "skeleton"]
+    zips = sorted(subs.glob("*.zip"))
+
+    def alone(zip_path: Path) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "grader", "grade", str(zip_path), "--rubric", str(rubric),
+                               "--results", str(tmp_path / f"{zip_path.stem}.json"), "--quiet"],
+                              cwd=REPO, capture_output=True, text=True)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:  # six separate grades, two at a time
+        procs = list(pool.map(alone, zips))
+    for zip_path, proc in zip(zips, procs):
         assert proc.returncode == 0, proc.stdout + proc.stderr
-        alone = json.loads(results.read_text())
+        alone = json.loads((tmp_path / f"{zip_path.stem}.json").read_text())
         assert float(book[zip_path.stem]["total"]) == pytest.approx(alone["score"]), zip_path.stem
         assert json.loads((out / zip_path.stem / "results.json").read_text())["score"] == pytest.approx(alone["score"])
     full = float(book["copy_a"]["total"])
@@ -157,9 +164,15 @@ def test_two_shards_merged_give_the_same_gradebook_as_one_run(klass, tmp_path):
     folders = []
     for i in (1, 2):
         folder = tmp_path / f"shard-{i}"
+        # each shard grades one of its submissions now and finds the others graded (same content and rubric)
+        mine = [s.id for s in shard(find_students(subs), i, 2)]
+        for sid in mine[1:]:
+            shutil.copytree(out / sid, folder / sid)
         proc = _grade_all(subs, "--out", folder, "--rubric", rubric, "--jobs", 2, "--shard", f"{i}/2")
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert f"shard {i} of 2: 3 submissions" in proc.stdout
+        assert "2 already graded, 1 to grade" in proc.stdout
+        assert json.loads((folder / mine[0] / "grading.json").read_text())["status"] == "graded"
         folders.append(folder)
     graded = [{p.parent.name for p in folder.glob("*/grading.json")} for folder in folders]
     assert not graded[0] & graded[1] and len(graded[0] | graded[1]) == 6

@@ -121,7 +121,9 @@ def test_writing_the_results_or_deleting_files_does_not_change_the_grade(tmp_pat
         '''
     source = submission(tmp_path, append={"layers/activations.py": attack})
     result = grade(tmp_path, source, rubric(tmp_path, ACT))
-    assert full(of(result, ACT)) and result["data"]["score"] == sum(t["max_score"] for t in of(result, ACT))
+    lost = {n: t["output"][-300:] for n, t in result["tests"].items() if t["score"] != t["max_score"]}
+    assert full(of(result, ACT)), lost
+    assert result["data"]["score"] == sum(t["max_score"] for t in of(result, ACT)), result["data"]["output"][-1000:]
     assert decoy.read_text() == "instructor file"
 
 

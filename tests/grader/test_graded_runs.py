@@ -97,3 +97,17 @@ def test_a_hang_in_one_graded_run_leaves_the_other_runs_their_points(tmp_path):
     assert entry(result, "mlp")["score"] == 0 and "timed out after 3 s" in entry(result, "mlp")["output"]
     assert entry(result, "two_layer_net")["score"] == entry(result, "two_layer_net")["max_score"] > 0
     assert result["data"]["leaderboard"] and result["data"]["leaderboard"][0]["value"] > 0.9
+
+
+def test_the_training_probe_is_named_right_and_a_grade_without_runs_imports_no_torch():
+    from grader.grading.runs import TRAIN_PROBE
+    from grader.testkit.harness import load_probe
+    from grader.testkit.probes.training import train_and_predict
+
+    assert load_probe(TRAIN_PROBE) is train_and_predict
+    code = "import sys, grader.grading.pipeline, grader.grading.runs; print('torch' in sys.modules)"
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

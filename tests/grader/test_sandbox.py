@@ -286,3 +286,16 @@ def test_the_isolated_worker_cannot_read_private_files_or_write_outside_its_home
         assert call(sb, "writes", "mine.txt", 0) == 0
         assert call(sb, "pid") != os.getpid()
     assert not (tmp_path / "planted.txt").exists()
+
+
+def test_workers_preload_torch_only_when_the_graded_code_or_a_training_run_uses_it(tmp_path):
+    from grader.grading.runner import TORCH, preload_for
+
+    (tmp_path / "layers").mkdir()
+    (tmp_path / "layers" / "linear.py").write_text("import numpy as np\n")
+    (tmp_path / "layers" / "activations_torch.py").write_text("import numpy as np\nfrom torch import nn\n")
+    numpy_only = preload_for(["test_linear.py"], tmp_path, training=False)
+    assert "numpy" in numpy_only and not set(TORCH) & set(numpy_only)
+    assert set(TORCH) <= set(preload_for(["test_activations_torch.py"], tmp_path, training=False))
+    assert set(TORCH) <= set(preload_for(["test_linear.py"], tmp_path, training=True))
+    assert "mnist1d.data" in preload_for(["test_data.py"], tmp_path, training=False)

@@ -37,6 +37,8 @@ fi
 import sys
 import torch
 import grader.cli
+from grader.grading.pipeline import prepare
 build = "CPU" if torch.version.cuda is None else f"CUDA {torch.version.cuda}"
 print(f"setup.sh: Python {sys.version.split()[0]}, torch {torch.__version__} ({build} build); the grader imports")
+prepare()  # the datasets every grade reads, generated once here
 EOF
