@@ -22,7 +22,7 @@ from pathlib import Path
 
 from grader.contract import REPO, grades, test_glob
 from grader.course import Assignment, CourseError, assignment, given_code
-from grader.grading.datasets import TRUSTED, graded_split
+from grader.grading.datasets import MNIST1D_SEEDS, TRUSTED, graded_split
 from grader.grading.intake import Submission, SubmissionError, extract
 from grader.grading.plugin import GradingSession
 from grader.grading.recorder import ResultsRecorder
@@ -192,7 +192,8 @@ def prepare(rubric_path: Path = DEFAULT_RUBRIC) -> None:
     no grade generates them."""
     rubric = load_rubric(rubric_path)
     if any(grades(name, "utils/data.py") for name in test_files(rubric)):
-        TRUSTED.load_mnist1d()
+        for seed in MNIST1D_SEEDS:
+            TRUSTED.load_mnist1d(seed)
     for run in rubric.training:
         data = load_config(run.config)["data"]
         if data["name"] == "mnist1d":

@@ -5,7 +5,7 @@ from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader.grading.datasets import TRUSTED
+from grader.grading.datasets import MNIST1D_SEEDS, TRUSTED
 from grader.testkit import checks
 from grader.testkit.probes.generic import call_keeping_global_rngs
 from grader.testkit.probes.utils import raised_message
@@ -18,22 +18,18 @@ MNIST_NAMES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
 _MNIST1D = {}
 
 
-def mnist1d(impl, seed, keeping_global_rngs=False):
-    """load_mnist1d(seed) of the implementation, called once per module for each seed (generating takes seconds).
-
-    With ``keeping_global_rngs`` the call is a second one, made through ``call_keeping_global_rngs``: its result
-    ``{"out", "untouched"}`` serves both the reproducibility and the global random state checks.
-    """
-    if (seed, keeping_global_rngs) not in _MNIST1D:
-        _MNIST1D[seed, keeping_global_rngs] = (
-            impl.probe(call_keeping_global_rngs, f"{MOD}:load_mnist1d", seed=seed) if keeping_global_rngs
-            else impl.call(f"{MOD}:load_mnist1d", seed=seed))
-    return _MNIST1D[seed, keeping_global_rngs]
+def mnist1d(impl, seed):
+    """load_mnist1d(seed) of the implementation, called once per module for each seed (generating takes seconds),
+    through ``call_keeping_global_rngs``: ``{"out", "untouched"}``, the data and whether Python's and numpy's global
+    random states are as they were."""
+    if seed not in _MNIST1D:
+        _MNIST1D[seed] = impl.probe(call_keeping_global_rngs, f"{MOD}:load_mnist1d", seed=seed)
+    return _MNIST1D[seed]
 
 
 @weight(2)
 def test_load_mnist1d_gives_the_standard_split_of_40_sample_signals(impl):
-    X_train, y_train, X_test, y_test = mnist1d(impl, 42)
+    X_train, y_train, X_test, y_test = mnist1d(impl, 42)["out"]
     checks.array(X_train, "load_mnist1d X_train", shape=(4000, 40))
     checks.array(X_test, "load_mnist1d X_test", shape=(1000, 40))
     for what, y, n in (("y_train", y_train, 4000), ("y_test", y_test, 1000)):
@@ -43,10 +39,16 @@ def test_load_mnist1d_gives_the_standard_split_of_40_sample_signals(impl):
 
 @weight(1)
 def test_load_mnist1d_is_reproducible_and_depends_on_the_seed(impl):
-    first, again, other = mnist1d(impl, 42), mnist1d(impl, 42, keeping_global_rngs=True)["out"], mnist1d(impl, 7)
-    checks.close(again[0], first[0], "load_mnist1d(seed=42) called twice", reveal=False)
-    assert np.array_equal(again[1], first[1]), "load_mnist1d(seed=42) labels differ between two calls"
-    assert not np.allclose(other[0], first[0]), "load_mnist1d gives the same data for seeds 7 and 42"
+    """Each seed gives its own dataset, the same on every call: load_mnist1d(7), called after load_mnist1d(42), is
+    the standard dataset of seed 7 (the grader's own generation)."""
+    first, other = mnist1d(impl, 42)["out"], mnist1d(impl, MNIST1D_SEEDS[1])["out"]
+    same = np.shape(other[0]) == np.shape(first[0]) and np.allclose(other[0], first[0])
+    assert not same, "load_mnist1d gives the same data for seeds 7 and 42: the seed must reach the generator"
+    reference = TRUSTED.load_mnist1d(MNIST1D_SEEDS[1])
+    for k, name in enumerate(("X_train", "y_train", "X_test", "y_test")):
+        checks.close(other[k], reference[k], f"load_mnist1d(seed={MNIST1D_SEEDS[1]}) {name}", reveal=False,
+                     hint="the seed must reach the generator (args.seed = seed), and nothing may change between "
+                          "calls: the same seed gives the same data")
 
 
 @weight(1)
@@ -293,7 +295,7 @@ def test_load_digits_gives_float64_pixels_and_int64_labels(impl):
 @weight(1)
 def test_load_mnist1d_is_the_standard_dataset_for_its_seed(impl):
     """load_mnist1d(42) is mnist1d's make_dataset with default arguments and seed 42: float64 signals, int64 labels."""
-    got = mnist1d(impl, 42)
+    got = mnist1d(impl, 42)["out"]
     reference = TRUSTED.load_mnist1d(42)  # the grader's own generation, kept on disk once per machine
     for k, name in enumerate(("X_train", "y_train", "X_test", "y_test")):
         dtype = np.float64 if name.startswith("X") else np.int64
@@ -499,7 +501,7 @@ def test_load_mnist_reads_idx_files_that_hold_no_images(impl, tmp_path, split):
 @weight(1)
 def test_load_mnist1d_restores_the_global_random_states(impl):
     """The generator seeds Python's and numpy's global random state: load_mnist1d puts both back as they were."""
-    got = mnist1d(impl, 42, keeping_global_rngs=True)
+    got = mnist1d(impl, 42)
     assert got["untouched"], ("load_mnist1d should leave Python's and numpy's global random state as it found "
                               "them\n  hint: save random.getstate() and np.random.get_state() before make_dataset "
                               "and restore them after")
