@@ -45,6 +45,9 @@ MUTANTS = REPO / "tests" / "mutants"
 ALTERNATIVES = REPO / "tests" / "alternatives"  # correct implementations written differently: every test must pass
 SUITES = (REPO / "tests" / "public", REPO / "tests" / "hidden")
 TIMEOUT_S = 300
+SHARED_COST_S = 1.0
+UNUSED_PLUGINS = ("warnings", "cacheprovider", "doctest", "junitxml", "pastebin", "stepwise", "logging")
+"""pytest's plugins a child does without: each costs every child its setup (the cache provider writes files)."""
 
 
 @dataclass
@@ -122,8 +125,8 @@ def _apply(mutant: Mutant, tmp: Path, solutions: Path) -> Path:
 
 
 def _pytest_args(files: list[str], root: Path) -> list[str]:
-    return [*files, "--impl", str(root), "-x", "-q", "--no-header", "-p", "no:warnings",
-            "--hypothesis-profile", "ci", "--tb=line"]
+    return [*files, "--impl", str(root), "-x", "-q", "--no-header", "--hypothesis-profile", "ci", "--tb=line",
+            *[arg for plugin in UNUSED_PLUGINS for arg in ("-p", f"no:{plugin}")]]
 
 
 class _CheapFirst:
@@ -137,9 +140,10 @@ class _CheapFirst:
 
 
 def _durations(solutions: Path = SOLUTIONS) -> dict[str, float]:
-    """Each test's cost from DURATIONS: the largest duration among the tests of its file with the same subject (the
-    solution function its name starts with, ``test_load_mnist1d_...``): tests of one function may share what the
-    first of them computed (a module's cache of an expensive call), which any of them may pay when it runs first."""
+    """Each test's cost from DURATIONS; when one of the tests of its file with the same subject (the solution
+    function its name starts with, ``test_load_mnist1d_...``) took ``SHARED_COST_S`` or more, that test's duration:
+    tests of one function may share what the first of them computed (a module's cache of an expensive call), which
+    any of them pays when it runs first."""
     try:
         seconds = {str(k): float(v) for k, v in json.loads(DURATIONS.read_text()).items()}
     except (OSError, ValueError, AttributeError):
@@ -158,7 +162,8 @@ def _durations(solutions: Path = SOLUTIONS) -> dict[str, float]:
         key = subject(nodeid)
         if key[1] is not None:
             costliest[key] = max(costliest.get(key, 0.0), value)
-    return {nodeid: costliest.get(subject(nodeid), value) for nodeid, value in seconds.items()}
+    return {nodeid: max(value, cost) if (cost := costliest.get(subject(nodeid), 0.0)) >= SHARED_COST_S else value
+            for nodeid, value in seconds.items()}
 
 
 def _child(files: list[str], root: Path, log: Path, seconds: dict[str, float]) -> None:
