@@ -126,7 +126,11 @@ def _apply(mutant: Mutant, tmp: Path, solutions: Path) -> Path:
 
 def _pytest_args(files: list[str], root: Path) -> list[str]:
     return [*files, "--impl", str(root), "-x", "-q", "--no-header", "--hypothesis-profile", "ci", "--tb=line",
-            *[arg for plugin in UNUSED_PLUGINS for arg in ("-p", f"no:{plugin}")]]
+            *_unused_plugins_off()]
+
+
+def _unused_plugins_off() -> list[str]:
+    return [arg for plugin in UNUSED_PLUGINS for arg in ("-p", f"no:{plugin}")]
 
 
 class _CheapFirst:
@@ -162,7 +166,7 @@ def _durations(solutions: Path = SOLUTIONS) -> dict[str, float]:
         key = subject(nodeid)
         if key[1] is not None:
             costliest[key] = max(costliest.get(key, 0.0), value)
-    return {nodeid: max(value, cost) if (cost := costliest.get(subject(nodeid), 0.0)) >= SHARED_COST_S else value
+    return {nodeid: cost if (cost := costliest.get(subject(nodeid), 0.0)) >= SHARED_COST_S else value
             for nodeid, value in seconds.items()}
 
 
@@ -213,7 +217,7 @@ def _preload() -> None:
     import io
     # the suites' modules, imported (their assertions rewritten) once here: a child's collection finds them imported
     with contextlib.redirect_stdout(io.StringIO()):
-        pytest.main([*map(str, SUITES), "--collect-only", "-q", "-p", "no:warnings", "-p", "no:cacheprovider"])
+        pytest.main([*map(str, SUITES), "--collect-only", "-q", *_unused_plugins_off()])
     gc.freeze()  # what every child shares is never scanned again: pytest's collections at exit take no time
 
 

@@ -37,7 +37,7 @@ def preload_for(test_files: list, root: Path | None = None, training: bool = Tru
     extra = [m for rel, modules in PRELOAD_FOR.items() if any(grades(f, rel) for f in test_files) for m in modules]
     graded = [] if root is None else [path for path in Path(root).rglob("*.py")
                                       if any(grades(f, path.relative_to(root).as_posix()) for f in test_files)]
-    if (training or root is None or any("torch" in _top_imports(path, within=False) for path in graded)
+    if (training or root is None or any("torch" in _top_imports(path) for path in graded)
             or any(_uses_torch(Path(f)) for f in test_files)):
         extra = [*TORCH, *extra]
     return PRELOAD + tuple(extra)
@@ -60,9 +60,8 @@ def _uses_torch(path: Path) -> bool:
     return False
 
 
-def _top_imports(path: Path, within: bool = True) -> set[str]:
-    """The modules (and their parents: ``a.b`` gives ``a`` too) that the file at ``path`` imports outside functions;
-    only the top-level package names when ``within`` is False."""
+def _top_imports(path: Path) -> set[str]:
+    """The modules (and their parents: ``a.b`` gives ``a`` too) that the file at ``path`` imports outside functions."""
     try:
         tree = ast.parse(path.read_text(errors="replace")[:1_000_000]) if path.is_file() and not path.is_symlink() \
             else ast.Module(body=[])
@@ -81,7 +80,7 @@ def _top_imports(path: Path, within: bool = True) -> set[str]:
             nodes += [*node.body, *node.orelse, *getattr(node, "finalbody", []),
                       *(n for h in getattr(node, "handlers", []) for n in h.body)]
     parents = {".".join(name.split(".")[:i]) for name in names for i in range(1, name.count(".") + 1)}
-    return names | parents if within else {name.split(".")[0] for name in names}
+    return names | parents
 
 
 class SandboxRunner:

@@ -1,12 +1,17 @@
 """Graded training runs: the test set is the grader's secret, the data is the rubric's, and one run's fault is its own."""
 import json
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from grader.grading.datasets import TRUSTED, graded_split
 from grader.grading.rubric import load_rubric
+from grader.grading.runs import TRAIN_PROBE
+from grader.testkit.harness import load_probe
+from grader.testkit.probes.training import train_and_predict
 from grader.training import datasets
 from grader.training.config import load_config
 from tests.grader.helpers import REPO, grade, submission
@@ -100,14 +105,7 @@ def test_a_hang_in_one_graded_run_leaves_the_other_runs_their_points(tmp_path):
 
 
 def test_the_training_probe_is_named_right_and_a_grade_without_runs_imports_no_torch():
-    from grader.grading.runs import TRAIN_PROBE
-    from grader.testkit.harness import load_probe
-    from grader.testkit.probes.training import train_and_predict
-
     assert load_probe(TRAIN_PROBE) is train_and_predict
     code = "import sys, grader.grading.pipeline, grader.grading.runs; print('torch' in sys.modules)"
-    import subprocess
-    import sys
-
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
