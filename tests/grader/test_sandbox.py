@@ -2,6 +2,7 @@
 import os
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import numpy as np
@@ -299,3 +300,41 @@ def test_workers_preload_torch_only_when_the_graded_code_or_a_training_run_uses_
     assert set(TORCH) <= set(preload_for(["test_activations_torch.py"], tmp_path, training=False))
     assert set(TORCH) <= set(preload_for(["test_linear.py"], tmp_path, training=True))
     assert "mnist1d.data" in preload_for(["test_data.py"], tmp_path, training=False)
+
+
+HEAVY = '''\
+import os
+
+TABLES = b"x" * (100 << 20)  # what importing a large library costs a worker (torch: about 300 MB)
+
+
+def pid():
+    return os.getpid()
+
+
+KEPT = []
+
+
+def keeps(megabytes):
+    KEPT.append(bytearray(os.urandom(megabytes << 20)))
+    return os.getpid()
+'''
+
+
+def test_a_worker_is_replaced_when_its_kept_data_grows_but_not_for_what_its_first_call_imported(tmp_path,
+                                                                                                 monkeypatch):
+    monkeypatch.setattr("grader.sandbox.supervisor.MEMORY_CHECK_EVERY_S", 0.2)
+    root = make_impl(tmp_path / "impl", heavy=HEAVY)
+    limits = Limits(call_timeout_s=30, budget_s=600, memory_mb=None, restart_above_mb=60)
+    with Sandbox(root, EXECUTOR, limits, preload=("numpy",)) as sb:
+        def pids(fn, *args, times=6):
+            seen = []
+            for _ in range(times):
+                seen.append(sb.call(CALL, [f"layers.heavy:{fn}", *args], {}))
+                time.sleep(0.25)
+            return seen
+
+        imported = pids("pid")
+        assert len(set(imported)) == 1, "a worker whose first call imported 100 MB was replaced"
+        kept = pids("keeps", 40)
+        assert len(set(kept)) > 1, "a worker that kept 240 MB of data was never replaced"

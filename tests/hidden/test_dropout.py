@@ -13,7 +13,7 @@ from tests.hidden.strategies import gaussian, seeds
 
 MOD = "layers.dropout"
 MODULE = "layers.dropout:Dropout"
-N_STAT = 100_000
+N_STAT = 40_000  # entries per draw: a drop fraction off by 0.015 or more fails at p = 0.5, less elsewhere
 probabilities = st.sampled_from([0.1, 0.25, 0.5, 0.7, 0.9])
 
 
