@@ -16,9 +16,8 @@ from grader.testkit.harness import EXECUTOR, describe_call
 RETRY_TIMEOUT_S = 3.0
 PRELOAD = ("numpy",)
 """What the fork server imports for every worker."""
-TORCH = ("torch", "torch.fx.experimental.symbolic_shapes")
-"""What it imports too when the graded code uses torch: torch, and what torch imports on a worker's first backward
-pass with a given gradient (sympy, most of a second)."""
+TORCH = ("torch",)
+"""What it imports too when the graded code uses torch."""
 PRELOAD_FOR = {"utils/data.py": ("sklearn.datasets", "mnist1d.data"), "utils/plot.py": ("matplotlib.pyplot",)}
 """What the tests of a file make the implementation import, preloaded when they run: seconds in every worker that
 needs them otherwise (a worker is replaced when its own memory grows)."""

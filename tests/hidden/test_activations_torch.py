@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from grader.testkit import checks
 from grader.testkit.probes.models import registry
-from grader.testkit.probes.torch_modules import forward_backward
+from grader.testkit.probes.torch_modules import backward, forward_backward
 from tests.hidden.helpers import ORACLES
 from tests.hidden.strategies import float_arrays, gaussian, seeds
 
@@ -21,7 +21,7 @@ def oracle(fn, x, dout):
     """Returns fn(x) and the gradient of sum(dout * fn(x)), in x's dtype."""
     t = torch.tensor(x, requires_grad=True)
     out = fn(t)
-    out.backward(torch.tensor(dout, dtype=out.dtype))
+    backward(out, dout)
     return out.detach().numpy(), t.grad.numpy()
 
 

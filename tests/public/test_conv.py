@@ -6,6 +6,7 @@ from gradescope_utils.autograder_utils.decorators import weight
 
 from grader.testkit import checks
 from grader.testkit.probes.numpy_layers import forward, forward_backward
+from grader.testkit.probes.torch_modules import backward
 from tests.public.helpers import assert_vectorized
 
 MOD = "layers.conv"
@@ -141,7 +142,7 @@ def test_conv2d_backward_matches_torch_autograd(impl, stride, pad):
     tensors = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
     out = torch.nn.functional.conv2d(*tensors, stride=stride, padding=pad)
     dout = rng.standard_normal(tuple(out.shape))
-    out.backward(torch.tensor(dout))
+    backward(out, dout)
     expected = [t.grad.numpy() for t in tensors]
     kwargs = {"stride": stride, "pad": pad}
     grads = impl.probe(forward_backward, MOD, "conv2d", [x, w, b], dout, kwargs)["grads"]
