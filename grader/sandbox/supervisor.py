@@ -12,10 +12,9 @@
   again. A whole-run budget stops every call once it is spent.
 - Memory: a worker whose own memory (not shared with the fork server) grew by
   more than ``restart_above_mb`` since its first call (data that student code
-  kept, modules it imported later) is replaced between two calls, so that the
-  grader and its worker stay small. What the first call left (the modules the
-  student's code imports) is the worker's baseline: a module that every new
-  worker imports does not get each of them replaced in turn.
+  kept) is replaced between two calls, so that the grader and its worker stay
+  small; what the first call imported is not counted, or every new worker
+  would be replaced in turn.
 """
 from __future__ import annotations
 
@@ -132,19 +131,10 @@ class Sandbox:
     # -- worker lifecycle
 
     def _environment(self) -> dict[str, str]:
-        env = {
-            "PATH": "/usr/local/bin:/usr/bin:/bin",
-            "HOME": str(self.home),
-            "TMPDIR": str(self.home / "tmp"),
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "OPENBLAS_NUM_THREADS": "1",
-            "MALLOC_ARENA_MAX": "2",
-            "MPLBACKEND": "Agg",
-            "MPLCONFIGDIR": str(self.home / "tmp"),
-        }
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(self.home), "TMPDIR": str(self.home / "tmp"),
+               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "MALLOC_ARENA_MAX": "2",
+               "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+               "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(self.home / "tmp")}
         for key in ("OPENBLAS_CORETYPE", "CUDA_VISIBLE_DEVICES"):
             if key in os.environ:
                 env[key] = os.environ[key]
@@ -199,11 +189,15 @@ class Sandbox:
         if not self.limits.restart_above_mb or time.monotonic() - self._checked < MEMORY_CHECK_EVERY_S:
             return False
         self._checked = time.monotonic()
-        try:
-            private = self._server.private_kb(worker.pid)
-        except SandboxError:  # the fork server is gone: replace the worker (and the server, see _kill)
-            return True
+        private = self._own_kb(worker)
         return private is not None and private > (worker.baseline_kb or 0) + self.limits.restart_above_mb * 1024
+
+    def _own_kb(self, worker: _Worker) -> int | None:
+        """Returns the worker's own memory in kB (None when it or the fork server is gone: a call will tell)."""
+        try:
+            return self._server.private_kb(worker.pid)
+        except SandboxError:
+            return None
 
     def _kill(self) -> int | None:
         """Stops the current worker and its processes; returns its exit code when known."""
@@ -383,10 +377,7 @@ class Sandbox:
             self._kill()
             raise BadReply(f"{what}: {exc.message}") from None
         if worker.baseline_kb is None and self.limits.restart_above_mb:
-            try:
-                worker.baseline_kb = self._server.private_kb(worker.pid) or 0
-            except SandboxError:
-                worker.baseline_kb = 0
+            worker.baseline_kb = self._own_kb(worker) or 0
         return self._result(reply, what)
 
     def _result(self, reply: Any, what: str) -> Any:
