@@ -7,7 +7,7 @@ SUITES := tests/public tests/hidden
 ASSIGNMENT ?=
 FOR = $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
 
-.PHONY: grade-all setup test test-grader grader-grading-tests grader-other-tests test-distribution grader-tests test-material demo student check policy mutants mutants-mechanical alternatives assignments bench handout autograder submission clean
+.PHONY: grade-all setup test test-grader test-distribution grader-tests test-material demo student check policy mutants mutants-mechanical alternatives assignments bench handout autograder submission clean
 
 $(VENV)/.installed: requirements.txt
 	@# system packages: bubblewrap isolates student code when grading (the grader refuses to grade unisolated);
@@ -30,21 +30,12 @@ demo: setup ## grade the reference solutions and print a per-module summary (ASS
 test: setup ## everything CI checks: sync, policy, grader tests, suites, skeleton, mutants
 	$(PY) -m grader check
 	$(PY) -m grader policy solutions
-	@# the grader's own tests run one grade at a time and wait on it: they run in three streams beside the
-	@# material's checks, which show their progress here; their full output goes to build/test-*.log
-	$(MAKE) --no-print-directory -j4 grader-grading-tests grader-other-tests test-distribution test-material
+	@# the grader's own tests mostly wait on subprocesses: they run in two streams beside the material's checks,
+	@# which show their progress here; the grader tests' full output goes to build/test-grader*.log
+	$(MAKE) --no-print-directory -j3 test-grader test-distribution test-material
 
-GRADING_TESTS := tests/grader/test_grade.py tests/grader/test_class.py
-
-test-grader: setup ## the grader's own tests but the zips end to end; full output in build/test-grader*.log
-	@$(MAKE) --no-print-directory -j2 grader-grading-tests grader-other-tests
-
-grader-grading-tests:
-	@$(MAKE) --no-print-directory grader-tests LOG=build/test-grader-grading.log TESTS="$(GRADING_TESTS)"
-
-grader-other-tests:
-	@$(MAKE) --no-print-directory grader-tests LOG=build/test-grader.log \
-	  TESTS="tests/grader --ignore=tests/grader/test_distribution.py $(GRADING_TESTS:%=--ignore=%)"
+test-grader: setup ## the grader's own tests but the zips end to end; full output in build/test-grader.log
+	@$(MAKE) --no-print-directory grader-tests LOG=build/test-grader.log TESTS="tests/grader --ignore=tests/grader/test_distribution.py"
 
 test-distribution: setup ## the handout and autograder zips end to end; full output in build/test-distribution.log
 	@$(MAKE) --no-print-directory grader-tests LOG=build/test-distribution.log TESTS=tests/grader/test_distribution.py
