@@ -80,6 +80,9 @@ def _grade_all(p: argparse.ArgumentParser) -> None:
                                                   "SLURM job array or a Kubernetes Indexed Job, else all)")
     p.add_argument("--no-similarity", dest="similarity", action="store_false",
                    help="skip the similarity screening (similarity.html)")
+    p.add_argument("--retry", action="store_true",
+                   help="grade again, at the end of this run, every submission that was not graded (a fault of the "
+                        "machine or the grader, a time-out); a later run grades them again anyway")
     p.add_argument("--emit", choices=("slurm", "kubernetes"),
                    help="grade nothing: write a job file that grades the class on that engine into --out")
     p.add_argument("--shards", type=int, help="with --emit: the number of shares (array tasks or Job completions)")

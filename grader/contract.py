@@ -3,7 +3,8 @@
 - where things are: the repository, the two implementations, the course packages;
 - the stub the generator writes in place of a solution block, and how to recognise its message;
 - which test files grade which implementation file (``layers/losses.py`` <-> ``test_losses*.py``);
-- the files of a submission beside ``student/`` (the tuned experiment config).
+- the files of a submission beside ``student/`` (the tuned experiment config);
+- what implementation code reaches where it is written but not where it is graded (``local_only``).
 """
 from __future__ import annotations
 
@@ -22,6 +23,21 @@ EXPERIMENT = "configs/experiment.yaml"
 """The student's tuned config, beside ``student/`` in a submission (the leaderboard run)."""
 REQUIRED_LIST = "student.files"
 """In a handout or an autograder: the files of ``student/`` that every submission holds."""
+
+IMPORT_DIRECTLY = f"import from {'/'.join(PACKAGES)} directly, e.g. `from layers.activations import relu_forward`"
+LOCAL_ONLY_MODULES = {
+    "student": IMPORT_DIRECTLY,
+    "solutions": IMPORT_DIRECTLY,
+    "tests": "the tests are not there when your code is graded; write what you need in your own files",
+    "grader.grading": "the grader's grading code is not there when your code is graded",
+    "grader.submission": "the grader's submission checks are not there when your code is graded",
+    "grader.authoring": "the instructor's tools are not there when your code is graded",
+}
+"""Modules that implementation code can import in the repository or a handout but not when it is graded (it then
+runs from a copy of its own folder, alone), with the fix the student reads."""
+KIT_FOLDERS = ("student", "solutions", "tests", "configs", "grader", "build", "dist", "runs")
+"""The folders at the top of the repository or a handout (``runs/``: where training writes): a path into one of
+them is relative to the working folder, which is an empty one when the implementation is graded."""
 
 STUB_SUFFIX = "is not implemented yet"
 _STUB_LINE = re.compile(r'raise NotImplementedError\("(?P<what>.+) ' + STUB_SUFFIX + r'"\)')
@@ -57,6 +73,16 @@ def module_of_test(test_file: str, modules: list[str] | tuple = ()) -> str:
     stem = Path(test_file).stem.removeprefix("test_")
     matches = [m for m in modules if stem == m or stem.startswith(m + "_")]
     return max(matches, key=len) if matches else stem
+
+
+def local_only(module: str) -> str | None:
+    """Returns why module ``module`` (dotted) cannot be imported when the implementation is graded, and the fix,
+    when it is one of ``LOCAL_ONLY_MODULES`` (or below one); else None."""
+    for name, fix in LOCAL_ONLY_MODULES.items():
+        if module == name or module.startswith(name + "."):
+            return (f"there is no module {module} where your code is graded (it runs from a copy of student/ "
+                    f"alone); {fix}")
+    return None
 
 
 def module_names(files: list[str]) -> list[str]:

@@ -2,7 +2,8 @@
 
 The implementation is the ``student/`` folder, at the top of the submission or
 one folder down (a folder that holds ``layers/``, ``models/``, ... directly is
-taken as it is). Only the course packages are copied, and the tuned
+taken as it is). Only the course packages are copied, without compiled code
+(extensions and bytecode: ``grader.submission.shadows.COMPILED``), and the tuned
 ``configs/experiment.yaml`` beside ``student/`` is read.
 
 Everything is bounded before it is read, and anything unusual rejects the whole
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from grader.contract import EXPERIMENT, PACKAGES
+from grader.submission.shadows import is_compiled
 
 MAX_ENTRIES = 2000            # files and folders; the handout's student/ holds about 60
 MAX_FILE_BYTES = 5 << 20      # the largest course file is a few tens of KB
@@ -113,7 +115,7 @@ def _parts(name: str) -> tuple[str, ...]:
 
 def _wanted(parts: tuple[str, ...]) -> bool:
     return (len(parts) >= 2 and parts[0] in PACKAGES and not any(p in _JUNK for p in parts)
-            and not parts[-1].startswith("._") and not parts[-1].endswith(".pyc"))
+            and not parts[-1].startswith("._") and not is_compiled(parts[-1]))
 
 
 def _choose_base(dirs: set[tuple[str, ...]]) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import dataclasses
 import os
+import sys
 import tempfile
 import time
 import traceback
@@ -23,6 +24,7 @@ from pathlib import Path
 from grader.contract import REPO, grades, test_glob
 from grader.course import Assignment, CourseError, assignment, given_code
 from grader.grading.datasets import MNIST1D_SEEDS, TRUSTED, graded_split
+from grader.grading.imports import import_failures
 from grader.grading.intake import Submission, SubmissionError, extract
 from grader.grading.plugin import GradingSession
 from grader.grading.recorder import ResultsRecorder
@@ -35,6 +37,7 @@ from grader.sandbox import SandboxError, private_paths
 from grader.sandbox.isolation import NONE, gpu_devices
 from grader.submission import static
 from grader.submission.files import required_modules
+from grader.submission.shadows import drop_rivals
 from grader.training.config import load_config
 
 
@@ -64,9 +67,11 @@ def static_findings(submission: Submission, required: list[str] | None = None) -
     for p in missing:
         found.block(p.file, f"{p}.")
     for p in problems:
-        if p.kind == static.SYNTAX:
+        if p.kind in (static.SYNTAX, static.SHADOW):
             found.notes.append(f"{p}.")
             found.block(p.file, str(p))
+        if p.kind == static.LOCAL_ONLY:
+            found.notes.append(f"{p}.")
     forbidden: dict[str, list[str]] = {}
     for p in problems:
         if p.kind == static.POLICY:
@@ -155,8 +160,10 @@ def _grade(source: Path, tmp: Path, rubric: Rubric, results: Results, results_pa
         for rel, data in given.items():  # the reference code of the given files, whatever the submission holds
             (submission.root / rel).parent.mkdir(parents=True, exist_ok=True)
             (submission.root / rel).write_bytes(data)
+        drop_rivals(submission.root, list(given))  # and nothing that Python would import in their place
         required = None if task is None or task.whole else [*task.required, *given]
         findings = static_findings(submission, required)
+        drop_rivals(submission.root)  # what runs is the source the checks read
     except SubmissionError as exc:
         reason = f"Your submission was not graded: {exc}."
         submission = Submission(root=tmp / "rejected")
@@ -167,13 +174,15 @@ def _grade(source: Path, tmp: Path, rubric: Rubric, results: Results, results_pa
     # The runner starts now: in the modes without namespaces, workers are forked from this process as it is
     # before any test is imported.
     runner = SandboxRunner(submission.root, limits=rubric.limits, user=rubric.user, isolation=isolation,
-                           private=private_paths(results_path.parent, rubric.path),
+                           private=private_paths(results_path.parent, rubric.path, source, source.resolve().parent),
                            deadline=time.monotonic() + rubric.limits.budget_s,
                            devices=gpu_devices() if device != "cpu" else (),
                            preload=preload_for(test_files(rubric), submission.root, bool(rubric.training)))
     results.staff["isolation"] = runner.describe()
     print(f"isolation: {runner.describe()}", flush=True)
     try:
+        for note in import_failures(runner, submission.root, test_files(rubric), findings.blocked):
+            results.note(note)
         status = run_suites(rubric, runner, results, findings.blocked)
         if status not in (0, 1):
             results.note(f"The test run ended early (pytest status {status}); tests that did not run score 0.")
@@ -184,6 +193,17 @@ def _grade(source: Path, tmp: Path, rubric: Rubric, results: Results, results_pa
     finally:
         runner.close()
         results.staff["sandbox_cpu_s"] = round(runner.sandbox.hidden_cpu_s, 2)
+        report_faults(runner.sandbox.faults, results)
+
+
+def report_faults(faults: list[str], results: Results) -> None:
+    """Writes every fault of the machine (retried or not) to the log, in full, and keeps them for the staff."""
+    if faults:
+        results.staff["machine_faults"] = [f[:500] for f in faults[:20]]
+        print(f"sandbox: {len(faults)} faults of the machine; the first:\n{faults[0]}", file=sys.stderr)
+        for fault in faults[1:]:
+            print(f"sandbox: then: {fault}", file=sys.stderr)
+        sys.stderr.flush()
 
 
 def prepare(rubric_path: Path = DEFAULT_RUBRIC) -> None:
@@ -223,6 +243,11 @@ def main(args: argparse.Namespace) -> int:
     except Exception:
         print(f"results written to {args.results} (the grader failed; see above)")
         return 1
+    if results.faults:
+        print(summary_table(results))
+        print(f"grade: not graded: {len(results.faults)} tests could not run because of faults of the machine "
+              f"(the first: {results.faults[0].fault.splitlines()[0]})\nresults written to {args.results}")
+        return 2
     if not args.quiet:
         print()
     print(summary_table(results))

@@ -20,6 +20,7 @@ from grader.grading.names import readable_name
 from grader.grading.results import Results
 from grader.grading.rubric import Rubric
 from grader.grading.summary import summary_table
+from grader.sandbox import SandboxError
 from grader.submission.files import required_modules
 from grader.testkit.plugin import RUNNER
 
@@ -132,14 +133,19 @@ class ResultsRecorder:
         if score is None:
             score = weight if passed else 0.0
         output = self._output(item, state, details)
+        fault = _machine_fault(state)
         module = self._module(item.path)
         suite_name = suite.name if suite else None
         number = attribute(item, "__number__") or self.numbers.get(item.nodeid)
         tags = [module, *([suite_name] if suite_name else []), *(attribute(item, "__tags__", ()) or ())]
-        self.results.add_test(readable_name(item, module, suite_name), score, weight, passed and score >= weight,
-                              output, number=number, tags=list(dict.fromkeys(tags)),
-                              visibility=attribute(item, "__visibility__") or (suite.visibility if suite else None),
-                              module=module, suite=suite_name, id=self.entry_name(item.nodeid))
+        entry = self.results.add_test(readable_name(item, module, suite_name), score, weight,
+                                      passed and score >= weight, "" if fault else output, number=number,
+                                      tags=list(dict.fromkeys(tags)), module=module, suite=suite_name,
+                                      visibility=attribute(item, "__visibility__") or (suite.visibility if suite
+                                                                                       else None),
+                                      id=self.entry_name(item.nodeid))
+        if fault:
+            self.results.not_graded(entry, fault)
 
     def _output(self, item: pytest.Item, state: dict, details: bool) -> str:
         parts = []
@@ -202,6 +208,12 @@ class ResultsRecorder:
             terminalreporter.write_line("")
             terminalreporter.write_line(summary_table(self.results))
             terminalreporter.write_line(f"results written to {self.path}")
+
+
+def _machine_fault(state: dict) -> str | None:
+    """Returns the fault of the machine that failed the test (the sandbox's own error, for the staff), if any."""
+    excinfo = state["failure"][0] if state["failure"] else None
+    return str(excinfo.value) if excinfo is not None and isinstance(excinfo.value, SandboxError) else None
 
 
 def declared_points(path: Path) -> tuple[float, bool]:

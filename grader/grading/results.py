@@ -25,6 +25,8 @@ SHORT_OUTPUT_CHARS = 300
 TOP_OUTPUT_CHARS = 32_000
 TRAINING_PREFIX = "training/"
 RUNS_NUMBER = 99  # graded training runs come after every module's tests on the page
+FAULT_TEXT = ("Not graded: the grading machine failed while running this (this is not a problem of your code); "
+              "the course staff will grade it again.")
 
 
 class ResultsError(ValueError):
@@ -62,6 +64,8 @@ class Entry:
     """The test's pytest id (``public/test_conv.py::test_x[case]``), kept in the entry's ``extra_data`` for staff."""
     accuracy: float | None = None
     """A graded run's test accuracy, kept in ``extra_data`` too (the class gradebook has a column for it)."""
+    fault: str | None = None
+    """Why the entry was not graded when the machine, not the code, failed it (``extra_data["fault"]``)."""
 
     def to_dict(self, output_limit: int) -> dict:
         """Returns the Gradescope test entry, the output cut at ``output_limit`` characters."""
@@ -74,7 +78,8 @@ class Entry:
             entry["tags"] = list(self.tags)
         if self.visibility is not None:
             entry["visibility"] = self.visibility
-        extra = {k: v for k, v in (("id", self.id), ("accuracy", self.accuracy)) if v is not None}
+        extra = {k: v for k, v in (("id", self.id), ("accuracy", self.accuracy), ("fault", self.fault))
+                 if v is not None}
         if extra:
             entry["extra_data"] = extra
         return entry
@@ -121,6 +126,18 @@ class Results:
     def note(self, text: str) -> None:
         """Adds a paragraph to the top-level output that every student sees."""
         self.notes.append(text.rstrip())
+
+    def not_graded(self, entry: Entry, fault: str) -> Entry:
+        """Marks ``entry`` as not graded for ``fault``, a failure of the machine (said to the staff only): the
+        student reads that it is not their code's doing; the submission as a whole is not graded."""
+        entry.fault = fault[:2000]
+        entry.output = (f"{FAULT_TEXT} {entry.output}").strip()
+        return entry
+
+    @property
+    def faults(self) -> list[Entry]:
+        """The entries that the machine, not the code, kept from being graded."""
+        return [e for e in self.entries if e.fault is not None]
 
     @property
     def score(self) -> float:

@@ -158,7 +158,7 @@ def _limits(data: Any, source: Path) -> tuple[Limits, str, int | None]:
     defaults = Limits()
     f = _Fields(data, "sandbox", source, {
         "call_timeout_s": "", "budget_s": "", "memory_mb": "", "training_memory_mb": "", "cpu_s": "",
-        "processes": "", "file_size_mb": "", "output_kb": "", "restart_above_mb": "", "user": ""})
+        "processes": "", "file_size_mb": "", "space_mb": "", "output_kb": "", "restart_above_mb": "", "user": ""})
     number, count = "a number > 0", "an integer > 0"
     limits = Limits(
         call_timeout_s=f.get("call_timeout_s", (int, float), defaults.call_timeout_s, _positive, number),
@@ -168,6 +168,7 @@ def _limits(data: Any, source: Path) -> tuple[Limits, str, int | None]:
         cpu_s=f.get("cpu_s", int, defaults.cpu_s, _positive, count),
         processes=f.get("processes", int, defaults.processes, _positive, count),
         file_size_mb=f.get("file_size_mb", int, defaults.file_size_mb, _positive, count),
+        space_mb=f.get("space_mb", int, defaults.space_mb, _positive, count),
         output_kb=f.get("output_kb", int, defaults.output_kb, _positive, count),
         restart_above_mb=f.get("restart_above_mb", (int, type(None)), defaults.restart_above_mb,
                                lambda v: v is None or v > 0, "an integer > 0 (MB) or null for never"),

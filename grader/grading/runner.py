@@ -11,9 +11,10 @@ from typing import Any
 
 from grader.contract import REPO, grades
 from grader.sandbox import CallTimeout, Limits, Sandbox
-from grader.testkit.harness import EXECUTOR, describe_call
+from grader.testkit.harness import EXECUTOR, PROBE_PACKAGE, describe_call
 
 RETRY_TIMEOUT_S = 3.0
+MAKE_FOLDER = f"{PROBE_PACKAGE}.generic:make_folder"
 PRELOAD = ("numpy",)
 """What the fork server imports for every worker."""
 TORCH = ("torch",)
@@ -123,8 +124,14 @@ class SandboxRunner:
         return self.sandbox.isolation.describe()
 
     def scratch(self) -> Path:
-        """Returns a new folder that the worker may read and write (see ``Sandbox.scratch``)."""
+        """Returns a new folder that the grader writes and the worker only reads (see ``Sandbox.scratch``)."""
         return self.sandbox.scratch()
+
+    def workdir(self) -> Path:
+        """Returns a new folder, made by the worker, for the implementation to write in (see ``Sandbox.workdir``)."""
+        path = self.sandbox.workdir()
+        self.run(MAKE_FOLDER, [str(path)], {})
+        return path
 
     def take_output(self) -> str:
         """Returns what the implementation printed since the last call (truncated)."""

@@ -15,7 +15,7 @@ from grader.grading.datasets import graded_split
 from grader.grading.messages import failure_message
 from grader.grading.results import Results
 from grader.grading.rubric import Rubric, TrainingRun
-from grader.sandbox import Limits, StudentCodeError
+from grader.sandbox import Limits, MachineFault, StudentCodeError
 from grader.testkit import checks
 from grader.testkit.harness import PROBE_PACKAGE
 from grader.training.config import ConfigError, load_config, validate
@@ -81,6 +81,10 @@ def run_training(rubric: Rubric, runner, limits: Limits, results: Results, exper
         except StudentCodeError as exc:  # the message is not the student's text: the test inputs stay here
             results.add_run(run.name, 0.0, run.points, False, f"Training failed: {failure_message(exc, False)}",
                             "training failed")
+            continue
+        except MachineFault as exc:
+            results.not_graded(results.add_run(run.name, 0.0, run.points, False, "", "not graded (machine fault)"),
+                               str(exc))
             continue
         predictions = reply.get("predictions") if isinstance(reply, dict) else None
         points, output, accuracy = score_predictions(run, predictions, y_test)

@@ -83,6 +83,8 @@ def summary_table(results: Any) -> str:
     lines.append(f"{'total':<{width}}{points(results.score, results.max_score):>{14 * (len(suites) + 1)}}")
     for entry in results.leaderboard:
         lines.append(f"leaderboard {entry['name']}: {entry['value']}")
+    if results.faults:
+        lines.append(f"not graded: {len(results.faults)} tests struck by faults of the machine (see the log)")
     if "isolation" in results.staff:
         lines.append(f"isolation: {results.staff['isolation']}")
     return "\n".join(lines)
@@ -98,6 +100,10 @@ def summary_markdown(results: Any) -> str:
     suites, table = rows(results)
     runs = [e for e in results.entries if e.kind == "training"]
     parts = [f"**Total: {points(results.score, results.max_score)} points**"]
+    if results.faults:
+        parts.append(_md_paragraph(f"This grade is not complete: {len(results.faults)} of its tests could not run "
+                                   "because the grading machine failed (this is not a problem of your code). "
+                                   "The course staff will grade it again."))
     if results.notes:
         parts.append("\n\n".join("\n".join("    " + line for line in note.splitlines()) if "\n" in note
                                  else _md_paragraph(note) for note in results.notes))

@@ -2,7 +2,9 @@
 
 ``StudentCodeError`` and its subclasses are failures of the implementation under
 test (a raised exception, a time-out, a dead worker, a malformed reply);
-``SandboxError`` is a failure of the sandbox itself, never the student's fault.
+``SandboxError`` is a failure of the sandbox itself, never the student's fault;
+``MachineFault`` is one that struck a call (after the call was retried): the
+test it struck is not graded, and neither is the submission.
 """
 from __future__ import annotations
 
@@ -11,6 +13,11 @@ import builtins
 
 class SandboxError(RuntimeError):
     """The sandbox itself cannot work (no worker starts); not the student's fault."""
+
+
+class MachineFault(SandboxError):
+    """A call could not be run because of the machine, not the code (a worker that did not start, was killed from
+    outside, or was starved of CPU), every time it was tried."""
 
 
 class StudentCodeError(Exception):

@@ -3,15 +3,18 @@
 - ``namespaces``: the fork server and its workers run inside bubblewrap, in
   their own PID, mount, network, IPC and UTS namespaces (and a user namespace
   when the grader is not root). They see the Python installation and the parts
-  of the grader that run probes read-only, the sandbox's own folder (the copy
-  of the submission, a home, scratch folders), a private /tmp, and nothing
-  else: no tests, configs, solutions, .git, results, other submissions or home
+  of the grader that run probes read-only, their own copy of the submission and
+  the scratch folders the tests fill (read-only), size-limited in-memory
+  folders holding their home, /tmp and /dev/shm (``SPACE``), and nothing else:
+  no tests, configs, solutions, .git, results, other submissions or home
   folders; no network. When the grader is root, workers also drop to the
-  unprivileged sandbox user. Every process dies with the namespace.
-- ``user``: where namespaces are refused, as root: workers run as the sandbox
-  user; every path it must not read loses its permissions for other users,
-  and every process of that user is killed when a worker is replaced and when
-  the sandbox closes.
+  grade's own unprivileged user (``grader.sandbox.host``). Every process dies
+  with the namespace.
+- ``user``: where namespaces are refused, as root: workers run as the grade's
+  own sandbox user; every path it must not read loses its permissions for
+  other users while any grade needs it closed, and every process of that user
+  is killed when a worker is replaced and when the sandbox closes. What stays
+  visible is listed in ``USER_MODE_VISIBLE``.
 - ``none``: only when asked for (trusted code): workers run as the grader's
   own user, with resource limits only.
 
@@ -24,48 +27,62 @@ import functools
 import os
 import pwd
 import shutil
-import signal
 import stat
 import subprocess
 import sys
 import sysconfig
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from grader.contract import PACKAGES, REPO
 from grader.sandbox.errors import SandboxError
+from grader.sandbox.host import processes_of, shared_folder
 
-DEFAULT_USER = "grader-sandbox"
 NAMESPACES, USER, NONE = "namespaces", "user", "none"
 MODES = ("auto", NAMESPACES, USER, NONE)
 WORKER_CODE = ("testkit", "training", "sandbox")
 """The folders of grader/ a worker runs (beside its top-level modules); grading/ and authoring/ stay out of reach."""
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+SPACE = ("/tmp", "/dev/shm")
+HOME = "/tmp/home"
+"""In the namespaces mode: the in-memory folders, of the rubric's ``space_mb`` at most each (and in all, measured),
+that hold the worker's home (``/tmp/home``), its temporary files and its shared memory."""
+USER_MODE_VISIBLE = ("other processes' command lines (not their environments or files)",
+                     "world-readable files outside the repository and the submission's folder", "the network")
+"""What student code can still see in the user mode, where no namespace hides it."""
 INSTALL_HINT = ("install bubblewrap (Debian and Ubuntu: apt-get install bubblewrap) on a kernel that allows "
                 "namespaces, or grade as root with a Python installation every user can read")
 
 
 @dataclass(frozen=True)
 class Isolation:
-    """The mode a sandbox runs in, and the user its workers drop to (root only)."""
+    """The mode a sandbox runs in, and the user its workers drop to (root only: one per grade, see
+    ``grader.sandbox.host.UserSlot``)."""
 
     mode: str
     user: pwd.struct_passwd | None = None
 
+    @property
+    def drops_privileges(self) -> bool:
+        """Whether workers run as a user of their own (the grader is root and isolates)."""
+        return self.mode != NONE and os.geteuid() == 0
+
     def describe(self) -> str:
         """Returns the mode and what it hides, in one line for the staff."""
-        who = f"workers run as {self.user.pw_name}" if self.user else "workers run as the grader's user"
+        who = (f"workers run as {self.user.pw_name}, this grade's own user" if self.user
+               else "workers run as the grader's user")
         if self.mode == NAMESPACES:
             return (f"namespaces (bubblewrap: own PID, mount and network namespaces; {who}; "
                     "student code sees only Python, the probes and its own copy)")
         if self.mode == USER:
-            return f"user ({who}; tests, configs, solutions and .git closed to other users)"
+            return (f"user ({who}; tests, configs, solutions, .git and the submission's folder closed to other "
+                    f"users; still visible: {'; '.join(USER_MODE_VISIBLE)})")
         return "none (trusted code only: student code could read the tests and outlive the grade)"
 
 
-def choose(requested: str = "auto", user_name: str = DEFAULT_USER) -> Isolation:
-    """Returns the isolation for ``requested`` (one of MODES); raises SandboxError when it cannot be had."""
+def choose(requested: str = "auto") -> Isolation:
+    """Returns the isolation for ``requested`` (one of MODES), without its user (the sandbox claims one); raises
+    SandboxError when it cannot be had."""
     if requested not in MODES:
         raise SandboxError(f"unknown isolation {requested!r}; one of {', '.join(MODES)}")
     if requested == NONE:
@@ -73,7 +90,7 @@ def choose(requested: str = "auto", user_name: str = DEFAULT_USER) -> Isolation:
     if requested in ("auto", NAMESPACES):
         problem = namespaces_problem()
         if problem is None:
-            return Isolation(NAMESPACES, sandbox_user(user_name) if os.geteuid() == 0 else None)
+            return Isolation(NAMESPACES)
         if requested == NAMESPACES:
             raise SandboxError(f"cannot isolate with namespaces: {problem}")
     else:
@@ -86,7 +103,7 @@ def choose(requested: str = "auto", user_name: str = DEFAULT_USER) -> Isolation:
         raise SandboxError(f"cannot isolate student code: {problem or 'namespaces were not asked for'}; and other "
                            f"users cannot enter {blocked} on the way to Python, so the sandbox user could not run it. "
                            f"To isolate, {INSTALL_HINT}. To run trusted code anyway, pass --no-isolation.")
-    return Isolation(USER, sandbox_user(user_name))
+    return Isolation(USER)
 
 
 @functools.lru_cache(maxsize=None)
@@ -120,11 +137,20 @@ def worker_code() -> list[Path]:
     return sorted([*grader.glob("*.py"), *(grader / name for name in WORKER_CODE)])
 
 
-def bwrap_command(readable: list[Path], writable: list[Path], command: list[str], devices: tuple = ()) -> list[str]:
+def bwrap_command(readable: list[Path], writable: list[Path], command: list[str], devices: tuple = (),
+                  space_mb: int | None = None) -> list[str]:
     """Returns the bubblewrap command that runs ``command`` seeing only the system, ``readable`` (read-only) and
-    ``writable``, each at its own path; no network; a new session; it dies with the grader."""
+    ``writable``, each at its own path, and a private /tmp; no network; a new session; it dies with the grader.
+
+    With ``space_mb``, /tmp and /dev/shm are in-memory folders of that size at most, every user's to write in,
+    and /tmp holds the home folder (``/tmp/home``).
+    """
     cmd = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-           "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+           "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev"]
+    size = ["--size", str(space_mb << 20)] if space_mb else []
+    for folder in SPACE:
+        cmd += ["--perms", "01777", *size, "--tmpfs", folder]
+    cmd += ["--perms", "0777", "--dir", HOME]
     if os.geteuid() != 0:
         cmd.insert(1, "--unshare-user")
     for path in SYSTEM:
@@ -153,29 +179,21 @@ def gpu_devices() -> tuple[Path, ...]:
     return tuple(sorted(Path("/dev").glob("nvidia*")))
 
 
-def sandbox_user(name: str = DEFAULT_USER) -> pwd.struct_passwd:
-    """Returns the unprivileged user that runs workers, creating it as a system user if missing (root only)."""
-    try:
-        return pwd.getpwnam(name)
-    except KeyError:
-        pass
-    subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
-                    "--shell", "/usr/sbin/nologin", name], capture_output=True, text=True)
-    try:
-        return pwd.getpwnam(name)
-    except KeyError:
-        raise SandboxError(f"cannot create the sandbox user {name!r} (useradd failed); create it with "
-                           f"`useradd --system {name}`") from None
-
-
 def private_paths(*extra: Path) -> list[Path]:
     """Returns what the sandbox user must not read in user mode: everything in the repository but the Python
-    environment and the worker's part of the grader (tests, configs, solutions, .git, ...), and ``extra``."""
+    environment and the worker's part of the grader (tests, configs, solutions, .git, ...), and ``extra`` (the
+    folder of the submission, of the results), except folders that every user writes in (/tmp) or that lead to
+    Python or the grader."""
     keep = {REPO / "grader", *(p for p in python_paths() if REPO in p.parents or p == REPO)}
     keep_top = {REPO / p.relative_to(REPO).parts[0] for p in keep}
     closed = [p for p in REPO.iterdir() if p not in keep_top]
     closed += [p for p in (REPO / "grader").iterdir() if p.is_dir() and p.name not in (*WORKER_CODE, "__pycache__")]
-    return closed + [Path(p) for p in extra]
+    needed = [*python_paths(), REPO / "grader"]
+    for path in map(Path, extra):
+        path = Path(os.path.realpath(path))
+        if path != Path("/") and not shared_folder(path) and not any(path == n or path in n.parents for n in needed):
+            closed.append(path)
+    return closed
 
 
 def unreachable_for_others(paths: list[Path]) -> Path | None:
@@ -188,31 +206,6 @@ def unreachable_for_others(paths: list[Path]) -> Path | None:
     return None
 
 
-def make_private(path: Path) -> int | None:
-    """Removes every permission of other users from ``path`` (a file or folder); returns the mode it had, if changed."""
-    try:
-        mode = path.lstat().st_mode
-    except FileNotFoundError:
-        return None
-    if mode & 0o007 and not stat.S_ISLNK(mode):
-        path.chmod(stat.S_IMODE(mode) & ~0o007)
-        return stat.S_IMODE(mode)
-    return None
-
-
-def processes_of(uid: int) -> list[int]:
-    """Returns the pids of the processes that user ``uid`` runs now (as this process's /proc shows them)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if entry.stat().st_uid == uid:
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
-
-
 def threads_of(uid: int) -> int:
     """Returns how many threads (what RLIMIT_NPROC counts) the user ``uid`` runs now."""
     total = 0
@@ -223,20 +216,6 @@ def threads_of(uid: int) -> int:
             continue
         total += int(next((line.split()[1] for line in status.splitlines() if line.startswith("Threads:")), "1"))
     return total
-
-
-def kill_all(pids_now, rounds: int = 50) -> None:
-    """Sends SIGKILL to every pid that ``pids_now()`` returns, again and again until it returns none."""
-    for _ in range(rounds):
-        pids = pids_now()
-        if not pids:
-            return
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        time.sleep(0.01)
 
 
 def copy_implementation(root: Path, dest: Path) -> None:

@@ -18,6 +18,8 @@ class Limits:
     cpu_s: int = 600
     processes: int = 32
     file_size_mb: int = 64
+    space_mb: int = 256
+    """What the worker's home and temporary folders (and /dev/shm) may hold in all."""
     output_kb: int = 64
     restart_above_mb: int | None = 120
 
@@ -40,16 +42,30 @@ def apply_limits(settings: dict) -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
-def describe_death(returncode: int | None, limits: Limits) -> str:
-    """Returns how a worker that ended with ``returncode`` (negative: a signal; None: unknown) died, in words."""
+def over_memory(peak_kb: int | None, limits: Limits) -> bool:
+    """Whether a worker whose largest resident size was ``peak_kb`` used its whole memory limit (the evidence for
+    saying that it died of using too much memory)."""
+    return bool(limits.memory_mb and peak_kb is not None and peak_kb >= 0.9 * limits.memory_mb * 1024)
+
+
+def unexplained(returncode: int | None, peak_kb: int | None, limits: Limits) -> bool:
+    """Whether a worker that ended so was killed from outside for no reason its own use shows (a SIGKILL without
+    its memory over the limit, or no status at all): a fault of the machine, not of the code."""
+    return returncode is None or (returncode == -signal.SIGKILL and not over_memory(peak_kb, limits))
+
+
+def describe_death(returncode: int | None, limits: Limits, peak_kb: int | None = None) -> str:
+    """Returns how a worker that ended with ``returncode`` (negative: a signal; None: unknown) died, in words; a
+    cause is named only with evidence (``peak_kb``: its largest resident size)."""
     if returncode is None:
         return "stopped answering"
     if returncode < 0:
         sig = -returncode
         if sig == signal.SIGXCPU:
             return f"was stopped after using its CPU time limit ({limits.cpu_s} s)"
-        if sig == signal.SIGKILL:
-            return "was killed (most likely for using too much memory)"
+        if sig == signal.SIGKILL and over_memory(peak_kb, limits):
+            return (f"was killed for using too much memory ({peak_kb // 1024} MB; the limit is "
+                    f"{limits.memory_mb} MB)")
         if sig == signal.SIGSEGV:
             return "crashed (segmentation fault)"
         name = signal.Signals(sig).name if sig in signal.valid_signals() else str(sig)

@@ -5,6 +5,7 @@ import os
 import struct
 from typing import Any
 
+from grader.sandbox.errors import BadReply, StudentCodeError, remote_error
 from grader.testkit import plain
 
 HEADER = struct.Struct(">I")
@@ -61,3 +62,22 @@ def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def outcome(reply: Any, call_id: int, what: str, memory_mb: int | None) -> Any:
+    """Returns the result that worker ``reply`` to call ``call_id`` (named ``what``) carries, or raises the error it
+    reports (``errors.remote_error``; a student's ``SystemExit`` as a ``StudentCodeError``), or ``BadReply`` when
+    the reply is not one; a memory error says the limit (``memory_mb``)."""
+    if not isinstance(reply, dict) or reply.get("id") != call_id or len(reply) != 2:
+        raise BadReply(f"{what}: the worker sent a reply that does not answer this call")
+    if "ok" in reply:
+        return reply["ok"]
+    error = reply.get("error")
+    if not isinstance(error, dict) or not all(isinstance(error.get(k), str) for k in ("type", "message", "where")):
+        raise BadReply(f"{what}: the worker sent a malformed error")
+    type_name, message = error["type"][:100], error["message"][:4000]
+    if memory_mb and (type_name == "MemoryError" or "can't allocate memory" in message):
+        message += f" (your code may use at most {memory_mb} MB of memory)"
+    if type_name == "SystemExit":
+        raise StudentCodeError(message, type_name, error["where"][:4000])
+    raise remote_error(type_name, message, error["where"][:4000])

@@ -29,13 +29,17 @@ _RUN = "runs code from a string, which the check cannot see; write the code itse
 _IMPORT = "imports a module named at run time; write a plain import"
 _LOOKUP = "computed names can reach any API; name what you use directly"
 _INTROSPECT = "introspection can reach any API; name what you use directly"
+_SEARCH = "changes where Python finds modules (a given file could be replaced); import modules by their names"
 COMPUTED = "computed names can reach any API; name the attribute directly"
 # The dynamic routes when the policy file does not list them (configs/policy.yaml repeats them).
 DEFAULT_DYNAMIC: dict[str, dict[str, str]] = {
     "modules": {"importlib": _IMPORT, "builtins": _LOOKUP, "sys.modules": _IMPORT, "sys._getframe": _INTROSPECT,
-                "inspect": _INTROSPECT, "runpy": _RUN},
+                "inspect": _INTROSPECT, "runpy": _RUN,
+                **{name: _SEARCH for name in ("sys.path", "sys.meta_path", "sys.path_hooks", "sys.path_importer_cache",
+                                              "site", "pkgutil", "zipimport")}},
     "builtins": {"eval": _RUN, "exec": _RUN, "compile": _RUN, "__import__": _IMPORT, "__builtins__": _LOOKUP,
-                 "globals": _LOOKUP, "vars": _LOOKUP, "locals": _LOOKUP},
+                 "globals": _LOOKUP, "vars": _LOOKUP, "locals": _LOOKUP,
+                 **{name: _SEARCH for name in ("__path__", "__spec__", "__loader__")}},
     "attributes": {**{name: _LOOKUP for name in ("__dict__", "__getattribute__", "__getattr__")},
                    **{name: _INTROSPECT for name in ("__subclasses__", "__globals__", "__builtins__", "__self__",
                                                      "f_globals", "f_locals", "f_builtins")}},

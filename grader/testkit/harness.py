@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from grader.contract import PACKAGES, REPO
+from grader.testkit.local_imports import guard
 from grader.testkit.plain import to_plain
 
 __tracebackhide__ = True  # pytest shows the test and the student's code, not the harness
@@ -104,6 +105,7 @@ class LocalRunner:
         self._scratch: tempfile.TemporaryDirectory | None = None
         self._broken: set[str] = set()
         _activate(self.root)
+        guard(self.root)  # what the implementation cannot import when graded, it cannot import here either
 
     def run(self, name: str, args: list, kwargs: dict) -> Any:
         try:
@@ -125,6 +127,10 @@ class LocalRunner:
         if self._scratch is None:
             self._scratch = tempfile.TemporaryDirectory(prefix="impl-scratch-")
         return Path(tempfile.mkdtemp(dir=self._scratch.name))
+
+    def workdir(self) -> Path:
+        """Returns a new empty folder for the implementation to write in (here, a scratch folder)."""
+        return self.scratch()
 
 
 def import_failure(exc: BaseException, root: Path) -> tuple[str, str, str] | None:
@@ -177,13 +183,22 @@ class Harness:
         return self.runner.run(probe_name(fn), list(args), kwargs)
 
     def scratch(self) -> Path:
-        """Returns a new empty folder that the implementation may read and write.
+        """Returns a new empty folder for the files a test hands to the implementation, which may only read them.
 
-        Files a test hands to a probe go there (``tmp_path`` is such a folder
-        already); a folder from ``tempfile`` is private to the grader when the
-        implementation runs in the sandbox.
+        ``tmp_path`` is such a folder already; a folder from ``tempfile`` is
+        private to the grader when the implementation runs in the sandbox.
         """
         return self.runner.scratch()
+
+    def workdir(self) -> Path:
+        """Returns the path of a new empty folder that the implementation may write in (``plot_curves(path)``).
+
+        The test never opens anything there: what it needs of a file written
+        there comes back from the probe that ran the implementation (in
+        grading mode the folder is the sandbox's own, which the grader does
+        not follow into).
+        """
+        return self.runner.workdir()
 
     def call(self, target: str, *args: Any, **kwargs: Any) -> Any:
         """Calls ``target`` (``"layers.losses:softmax"``) on the arguments; returns the result."""

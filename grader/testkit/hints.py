@@ -14,6 +14,8 @@ import re
 import textwrap
 from typing import Callable
 
+from grader.contract import IMPORT_DIRECTLY
+
 NUMERIC_WARNING = re.compile(r"(overflow|underflow|invalid value|divide by zero) encountered")
 
 # (class names or None for any, message pattern, hint): the first match wins
@@ -50,6 +52,8 @@ _ERRORS: list[tuple[tuple[str, ...] | None, re.Pattern, str]] = [(names, re.comp
      "an index is past the end of its axis: check the axis you index and the range of the labels"),
     (None, r"cannot reshape array of size",
      "the total size changes in this reshape: check the order of the axes before it (transpose first?)"),
+    (("ModuleNotFoundError",), r"No module named '(student|solutions)'",
+     f"your code imports the handout's own copy, which is not there when your code is graded: {IMPORT_DIRECTLY}"),
     (("RuntimeWarning",), NUMERIC_WARNING.pattern,
      "the computation overflowed or divided by zero: subtract the row maximum before exp, use a stable formula "
      "(log1p, where), or add eps where a divisor can be 0"),

@@ -10,7 +10,8 @@ The ``impl`` fixture serves the runner stashed under ``RUNNER``: a
 ``LocalRunner`` (probes run in this process) unless the grading plugin
 (``grader.grading.plugin``) stashed a sandboxed one first. In grading mode the
 worker cannot read pytest's temporary folders: ``tmp_path`` is then a folder
-the worker owns, and ``impl.scratch()`` gives more of them.
+the grader writes and the worker only reads, and ``impl.scratch()`` gives more
+of them; ``impl.workdir()`` is a folder the implementation writes in.
 """
 from __future__ import annotations
 
@@ -102,10 +103,11 @@ def impl(request: pytest.FixtureRequest) -> Harness:
 
 @pytest.fixture
 def tmp_path(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new folder for the test; in grading mode one that the sandboxed worker may read and write.
+    """A new folder for the test's input files; in grading mode one that the sandboxed worker may read, not write.
 
     Tests hand files to probes through it (``impl.call("utils.data:load_mnist", str(tmp_path))``);
-    pytest's own temporary folders are private to the grader.
+    pytest's own temporary folders are private to the grader. A folder the implementation writes in is
+    ``impl.workdir()``.
     """
     if getattr(request.config.stash.get(RUNNER, None), "mode", "local") == "sandbox":
         return request.getfixturevalue("impl").scratch()

@@ -160,3 +160,52 @@ def refusals(results: dict) -> set[str]:
 
 
 SPY_ATTEMPTS = 7
+
+
+def neighbour(hidden: Path, seconds: float, function: str = "sigmoid_forward", other: Path | None = None) -> str:
+    """Returns code for a grade that runs beside another: its first call of ``function``, for ``seconds``, keeps
+    trying to read ``hidden`` (a hidden test file) and ``other`` (a file of another submission), to kill every
+    process it can signal and to use up its processes, then prints what it managed and returns the right values."""
+    return f'''\
+import os as _os
+import signal as _signal
+import time as _time
+
+_inner = {function}
+_done = []
+
+
+def {function}(*args, **kwargs):
+    if not _done:
+        _done.append(1)
+        read = other = killed = forked = 0
+        end = _time.monotonic() + {seconds!r}
+        while _time.monotonic() < end:
+            try:
+                with open({str(hidden)!r}) as f:
+                    read += bool(f.read(10))
+            except OSError:
+                pass
+            try:
+                with open({str(other or "/nonexistent")!r}) as f:
+                    other += bool(f.read(10))
+            except OSError:
+                pass
+            for p in _os.listdir("/proc"):
+                if p.isdigit() and int(p) not in (_os.getpid(), _os.getppid(), 1):
+                    try:
+                        _os.kill(int(p), _signal.SIGKILL)
+                        killed += 1
+                    except OSError:
+                        pass
+            try:
+                if _os.fork() == 0:
+                    _time.sleep(60)
+                    _os._exit(0)
+                forked += 1
+            except OSError:
+                pass
+            _time.sleep(0.05)
+        print(f"NEIGHBOUR read={{read}} other={{other}} forked={{forked}}", flush=True)
+    return _inner(*args, **kwargs)
+'''

@@ -31,6 +31,7 @@ from grader.grading.results import validate as validate_results
 from grader.sandbox import protocol
 from grader.testkit import plain
 from grader.testkit.plain import PlainDataError
+from grader.testkit.probes.utils import written_file
 from grader.training.config import ConfigError, load_config
 from tests.grader.helpers import ACT, REPO, submission
 from tests.public.helpers import PNG_MAGIC, assert_png
@@ -362,18 +363,18 @@ def png(width: int, height: int) -> bytes:
 def test_png_headers_are_checked_before_any_decoder(tmp_path):
     path = tmp_path / "plot.png"
     path.write_bytes(png(4, 3))
-    assert_png(path, "plot_curves")
+    assert_png(written_file(str(path)), "plot_curves")
     cases = {"a 100000x100000 PNG image": png(100_000, 100_000), "not a PNG image": b"GIF89a" + bytes(40),
              "without a valid IHDR": PNG_MAGIC + bytes(25), "a 0x3 PNG": png(0, 3),
              "a plot is a PNG of well under 16 MB": png(4, 3) + bytes(17 * MB)}
     for match, data in cases.items():
         path.write_bytes(data)
         with bounded(seconds=2, megabytes=10), pytest.raises(AssertionError, match=match):
-            assert_png(path, "plot_curves")
+            assert_png(written_file(str(path)), "plot_curves")
     for make, match in ((os.mkfifo, "wrote no file"), (lambda p: p.symlink_to("/dev/zero"), "wrote a link")):
         path.unlink()
         make(path)
-        got = outcome(lambda: assert_png(path, "plot_curves"))
+        got = outcome(lambda: assert_png(written_file(str(path)), "plot_curves"))
         assert isinstance(got, AssertionError) and match in str(got), repr(got)
 
 

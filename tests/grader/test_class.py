@@ -295,9 +295,11 @@ def test_a_plain_folder_gives_one_submission_per_zip_or_folder_with_safe_unique_
     (tmp_path / "jane_doe").mkdir()
     (tmp_path / ".hidden").mkdir()
     (tmp_path / "notes.txt").write_text("not a submission")
+    (tmp_path / "bob.zip").write_bytes(b"PK")
     students = find_students(tmp_path)
-    assert [s.id for s in students] == ["jane_doe", "jane_doe-2"]
-    assert {s.path.name for s in students} == {"jane doe.zip", "jane_doe"}
+    ids = {s.path.name: s.id for s in students}
+    assert set(ids) == {"jane doe.zip", "jane_doe", "bob.zip"} and ids["bob.zip"] == "bob"
+    assert ids["jane doe.zip"] != ids["jane_doe"] and all(ids[n].startswith("jane_doe--") for n in ids if "jane" in n)
 
 
 def test_emit_writes_the_job_file_of_either_engine_and_grades_nothing(tmp_path):

@@ -162,3 +162,21 @@ def test_a_submission_cannot_replace_given_code_and_need_not_hold_it(course, tmp
         (e.name, e.output[:200]) for e in results.entries if not e.passed]
     results = grade(source, tmp_path / "whole.json", rubric_path)
     assert results.score < results.max_score, "without the assignment, the submission's own file is graded"
+
+
+def test_a_given_file_cannot_be_shadowed_by_a_package_of_its_name(course, tmp_path):
+    """A package layers/activations/ is what Python imports in place of the given layers/activations.py: its
+    activations (all the identity here) must not reach the graded MLP."""
+    task = course.assignments[1]
+    assert "layers/activations.py" in task.reference_given
+    rubric_path = tmp_path / "rubric.yaml"
+    rubric_path.write_text("suites:\n  public: {path: tests/public/test_mlp.py, details: true}\n"
+                           "sandbox: {call_timeout_s: 20, budget_s: 300}\n")
+    source = submission(tmp_path)
+    package = source / "student" / "layers" / "activations"
+    package.mkdir()
+    (package / "__init__.py").write_text((REPO / "solutions/layers/activations.py").read_text()
+                                         + "\nACTIVATIONS = {name: nn.Identity for name in ACTIVATIONS}\n")
+    results = grade(source, tmp_path / "task.json", rubric_path, task=task)
+    assert results.max_score > 0 and results.score == results.max_score, [
+        (e.name, e.output[:200]) for e in results.entries if not e.passed]

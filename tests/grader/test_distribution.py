@@ -14,6 +14,7 @@ import subprocess
 import socket
 import sys
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from grader.contract import EXPERIMENT
 from grader.course import load_course
 from grader.grading.results import validate
 from grader.grading.rubric import DEFAULT_RUBRIC, load_rubric
-from tests.grader.attacks import DAEMON_NAME, SPY_ATTEMPTS, processes_named, refusals, spy
+from tests.grader.attacks import DAEMON_NAME, SPY_ATTEMPTS, neighbour, processes_named, refusals, spy
 from tests.grader.distribution_helpers import code_units, file_digest, pytest_summary, run, shared_python, unzip
 
 REPO = Path(__file__).resolve().parents[2]
@@ -403,6 +404,48 @@ def test_autograder_isolated_by_user_gives_partial_score_for_one_broken_file_and
     assert processes_named(DAEMON_NAME) == []
     assert '"score": 1000' not in (autograder / "results" / "results.json").read_text()
     assert (autograder / "source" / "tests").stat().st_mode & 0o005 == 0o005, "what was closed is opened again"
+
+
+def test_two_grades_at_once_isolated_by_user_share_nothing(autograder, offline, python, workspace):
+    """Two grades at once in the user mode, of two submissions of one class folder: a hostile one that for seconds
+    tries to read the hidden tests and the other submission, to kill every process it can signal and to use up its
+    processes, and a short honest one that ends meanwhile. Both keep every point; the hidden tests and the other
+    submission stay closed to student code all along (the honest grade's end reopens nothing while the other
+    runs); each runs as its own user; /tmp as the results' folder is never closed."""
+    source, class_folder = autograder / "source", workspace / "class"
+    env = {**offline, "GRADER_ISOLATION": "user"}
+    started = {}
+    for name, test, attack in (("hostile", "tests/public/test_pool.py",
+                                neighbour(source / "tests" / "hidden" / "test_pool.py", 8.0, "maxpool2d_forward",
+                                          class_folder / "honest" / "student" / "layers" / "conv.py")),
+                               ("honest", "tests/public/test_conv.py", None)):
+        folder = class_folder / name
+        shutil.copytree(REPO / "solutions", folder / "student", ignore=shutil.ignore_patterns("__pycache__"))
+        if attack:
+            (folder / "student" / "layers" / "pool.py").write_text(
+                (REPO / "solutions" / "layers" / "pool.py").read_text() + "\n\n" + attack)
+        (folder / "rubric.yaml").write_text(f"suites:\n  public: {{path: {test}, details: true}}\n")
+        results = Path(tempfile.mkdtemp(prefix=f"beside-{name}-", dir="/tmp")) / "results.json" \
+            if name == "honest" else folder / "results" / "results.json"
+        started[name] = (subprocess.Popen([str(python), "-m", "grader", "grade", str(folder), "--results",
+                                           str(results), "--rubric", str(folder / "rubric.yaml")], cwd=source,
+                                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True),
+                         results)
+        time.sleep(2.0)
+    found = {}
+    for name, (proc, results) in started.items():
+        out, _ = proc.communicate(timeout=600)
+        assert proc.returncode == 0, out[-3000:]
+        found[name] = json.loads(results.read_text())
+        assert found[name]["extra_data"]["isolation"].startswith("user"), out[-2000:]
+        assert "still visible: other processes' command lines" in found[name]["extra_data"]["isolation"]
+        assert found[name]["score"] == total(found[name]) > 0, (name, found[name]["output"][:2000])
+    said = "\n".join(t["output"] for t in found["hostile"]["tests"])
+    assert "NEIGHBOUR read=0 other=0 forked=" in said, said[:2000]
+    users = {data["extra_data"]["isolation"].split("workers run as ")[1].split(",")[0] for data in found.values()}
+    assert len(users) == 2, users
+    assert Path("/tmp").stat().st_mode & 0o1777 == 0o1777, "the results' folder /tmp was closed to other users"
+    assert (source / "tests").stat().st_mode & 0o005 == 0o005, "what was closed is opened again after both"
 
 
 def test_run_autograder_writes_valid_results_when_python_cannot_start(zips, tmp_path):

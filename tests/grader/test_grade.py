@@ -52,6 +52,22 @@ def test_a_broken_file_costs_only_its_tests_and_is_located(tmp_path, bad, said, 
         assert said in t["output"] and f"student/layers/{where.format(line=line)}" in t["output"], t["output"]
 
 
+def test_a_package_beside_a_file_is_refused_and_never_runs(tmp_path):
+    """The checks read the skeleton's layers/activations.py; Python would run the package layers/activations/
+    beside it, whose working activations use an API the course forbids (which no check reads there)."""
+    source = submission(tmp_path, base="student")
+    package = source / "student" / "layers" / "activations"
+    package.mkdir()
+    (package / "__init__.py").write_text((REPO / "solutions/layers/activations.py").read_text()
+                                         + "\nimport torch.nn.functional as F\n")
+    result = grade(tmp_path, source, rubric(tmp_path, ACT))
+    assert zero(of(result, ACT))
+    said = ("student/layers/activations.py: Python imports student/layers/activations/ instead of this file, so your "
+            "code would not run what the checks read; delete student/layers/activations/ (or this file)")
+    assert all(said in t["output"] for t in of(result, ACT)), of(result, ACT)[0]["output"]
+    assert said in result["data"]["output"]
+
+
 def test_exit_calls_cost_only_the_tests_that_reach_them(tmp_path):
     source = submission(tmp_path, append={
         "layers/losses.py": "import sys\nsys.exit(2)\n",

@@ -169,6 +169,22 @@ def test_sys_modules_is_reported():
     assert routes("import sys\n\ntorch = sys.modules['torch']\n") == [(3, "sys.modules")]
 
 
+@pytest.mark.parametrize("source, route", [
+    ("__path__.insert(0, __path__[0] + '/shadow')\n", "__path__"),  # layers/shadow/activations.py would be imported
+    ("__spec__.submodule_search_locations.insert(0, 'shadow')\n", "__spec__"),
+    ("import sys\n\nsys.path.insert(0, 'shadow')\n", "sys.path.insert"),
+    ("from sys import meta_path\n", "sys.meta_path"),
+    ("import sys\n\nsys.path_hooks.clear()\n", "sys.path_hooks.clear"),
+    ("import site\n", "site"),
+    ("import pkgutil\n", "pkgutil"),
+    ("import zipimport\n", "zipimport"),
+])
+def test_a_change_of_where_python_finds_modules_is_reported(source, route):
+    """A package's __init__.py that moves where Python looks would make it import other code in place of a given
+    file (or of any checked one)."""
+    assert route in [name for _, name in routes(source)]
+
+
 def test_builtins_module_and_dunder_builtins_are_reported():
     assert routes("import builtins\n") == [(1, "builtins")]
     assert routes("g = __builtins__\n") == [(1, "__builtins__")]

@@ -1,15 +1,18 @@
 """The sandboxed worker: plain data back, the student's failures reported, limits enforced, the run going on."""
 import os
+import signal
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from grader.sandbox import (BudgetExhausted, CallTimeout, Limits, Sandbox, StudentCodeError, WorkerDied,
-                            private_paths)
+from grader.sandbox import (BudgetExhausted, CallTimeout, Limits, MachineFault, Sandbox, SandboxError,
+                            StudentCodeError, WorkerDied, private_paths)
+from grader.sandbox.host import processes_of
 from grader.testkit.harness import EXECUTOR
 
 CALL = "grader.testkit.probes.generic:call"
@@ -104,6 +107,47 @@ def limit(name):
     return list(resource.getrlimit(getattr(resource, name)))
 
 
+def hoards_memfd(count, megabytes, seconds):
+    fds = []
+    for i in range(count):
+        fd = os.memfd_create(f"hoard{i}")
+        for _ in range(megabytes):
+            os.write(fd, b"x" * (1 << 20))
+        fds.append(fd)
+    time.sleep(seconds)
+    return len(fds)
+
+
+def fills_tmp(count, megabytes, seconds):
+    import tempfile
+    for i in range(count):
+        with open(os.path.join(tempfile.gettempdir(), f"fill{i}"), "wb") as f:
+            for _ in range(megabytes):
+                f.write(b"x" * (1 << 20))
+    time.sleep(seconds)
+    return count
+
+
+def makes(path):
+    os.makedirs(path)
+
+
+def plants(folder, names, target, seconds):
+    import threading
+
+    def plant():
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            for name in names:
+                try:
+                    os.symlink(target, os.path.join(folder, name))
+                except OSError:
+                    pass
+            time.sleep(0.005)
+
+    threading.Thread(target=plant, daemon=True).start()
+
+
 def reads_stdin():
     return sys.stdin.read()
 
@@ -175,10 +219,71 @@ def test_exit_calls_fail_the_call_but_not_the_worker(sandbox, fn, said):
 
 def test_a_dead_worker_is_replaced_and_the_run_goes_on(sandbox):
     before = call(sandbox, "pid")
-    with pytest.raises(WorkerDied, match="killed"):
+    with pytest.raises(WorkerDied, match="killed") as caught:
         call(sandbox, "kills_itself")
+    assert "memory" not in str(caught.value), "a cause is named only with evidence: its memory was not measured high"
     assert call(sandbox, "pid") != before
     assert call(sandbox, "echo", 5) == 5
+
+
+def test_a_worker_killed_from_outside_is_a_fault_of_the_machine_and_its_call_is_tried_again(tmp_path):
+    """A SIGKILL that the code did not cause (another process, the host's memory killer) costs nothing: the call
+    runs again in a new worker, and the fault is kept for the staff."""
+    root = make_impl(tmp_path / "impl")
+    with Sandbox(root, EXECUTOR, Limits(call_timeout_s=20), preload=()) as sb:
+        call(sb, "echo", 1)
+        workers = [pid for pid in processes_of(sb.user.pw_uid)] if sb.user else []
+        assert workers, "the worker runs as the grade's own user"
+
+        def kill_once():
+            time.sleep(0.5)
+            for pid in workers:
+                os.kill(pid, signal.SIGKILL)
+
+        killer = threading.Thread(target=kill_once)
+        killer.start()
+        assert call(sb, "sleeps", 1.5) == 1.5
+        killer.join()
+        assert len(sb.faults) == 1 and "killed from outside" in sb.faults[0]
+
+
+def test_a_worker_that_cannot_start_is_a_machine_fault_after_its_tries(tmp_path, monkeypatch):
+    root = make_impl(tmp_path / "impl")
+    with Sandbox(root, EXECUTOR, Limits(call_timeout_s=20), preload=()) as sb:
+        monkeypatch.setattr(sb._server, "spawn", lambda *a: (_ for _ in ()).throw(SandboxError("no fork")))
+        monkeypatch.setattr(sb, "_new_server", lambda: sb._server)
+        with pytest.raises(MachineFault, match="no fork"):
+            call(sb, "echo", 1)
+        assert len(sb.faults) == 3
+        with pytest.raises(MachineFault):  # once broken, later calls try once
+            call(sb, "echo", 2)
+        assert len(sb.faults) == 4
+
+
+def test_memory_held_in_in_memory_files_counts_against_the_limit(tmp_path):
+    """Pages written into memfd files are neither address space nor resident memory: they are measured anyway."""
+    root = make_impl(tmp_path / "impl")
+    with Sandbox(root, EXECUTOR, Limits(call_timeout_s=30, memory_mb=400), preload=()) as sb:
+        with pytest.raises(WorkerDied, match=r"MB of memory .*over the limit of 400 MB"):
+            call(sb, "hoards_memfd", 10, 60, 6.0)
+
+
+def test_the_worker_s_folders_have_a_total_quota(tmp_path):
+    root = make_impl(tmp_path / "impl")
+    with Sandbox(root, EXECUTOR, Limits(call_timeout_s=30, space_mb=40, file_size_mb=16), preload=()) as sb:
+        with pytest.raises((OSError, WorkerDied)):
+            call(sb, "fills_tmp", 12, 10, 4.0)
+
+
+def test_a_call_s_limit_grows_by_the_time_it_waited_for_a_cpu():
+    from grader.sandbox.watch import Watch
+
+    watch = Watch(limit=2.0, limits=Limits(), delay_ns=0, budget_deadline=time.monotonic() + 100)
+    watch.start -= 2.5  # the call has run 2.5 s, 1.5 s of them waiting for a CPU
+    deadline = watch.check(lambda: (0, 0), lambda: 1_500_000_000, watch.start + 2.0)
+    assert deadline == pytest.approx(watch.start + 3.5) and watch.starved()
+    deadline = watch.check(lambda: (0, 0), lambda: 60_000_000_000, deadline - 10)
+    assert deadline == pytest.approx(watch.start + 6.0), "never beyond MAX_STRETCH times the limit"
 
 
 def test_a_hung_call_times_out_and_is_not_tried_again(sandbox):
@@ -245,12 +350,30 @@ def test_files_larger_than_the_limit_cannot_be_written(sandbox):
         call(sandbox, "writes", "big.txt", 2)
 
 
-def test_scratch_folders_are_shared_with_the_worker(sandbox):
+def test_scratch_folders_are_read_only_to_the_worker_and_workdirs_are_its_own(sandbox):
     folder = sandbox.scratch()
     (folder / "data.txt").write_text("from the test")
     assert call(sandbox, "reads", str(folder / "data.txt")) == "from the test"
-    assert call(sandbox, "writes", str(folder / "out.txt"), 0) == 0
-    assert (folder / "out.txt").exists() and sandbox.scratch() != folder
+    with pytest.raises(OSError):
+        call(sandbox, "writes", str(folder / "out.txt"), 0)
+    assert not (folder / "out.txt").exists() and sandbox.scratch() != folder
+    work = sandbox.workdir()
+    call(sandbox, "makes", str(work))
+    assert call(sandbox, "writes", str(work / "out.txt"), 0) == 0
+
+
+def test_a_link_planted_for_the_grader_to_follow_is_refused(sandbox, tmp_path):
+    """Student code that keeps planting links where the grader is about to write test files (a thread that lives
+    on between calls) never makes the grader write outside the sandbox."""
+    outside = tmp_path / "outside.txt"
+    folder = sandbox.scratch()
+    call(sandbox, "plants", str(folder), ["data.txt", "labels.txt"], str(outside), 2.0)
+    time.sleep(0.3)
+    for name in ("data.txt", "labels.txt"):
+        (folder / name).write_text("test input")
+    time.sleep(0.3)
+    assert not outside.exists(), "the grader followed a link that student code planted"
+    assert call(sandbox, "reads", str(folder / "data.txt")) == "test input"
 
 
 def test_the_budget_stops_every_call_once_spent(tmp_path):

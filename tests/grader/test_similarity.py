@@ -164,11 +164,18 @@ def test_pairs_of_equal_similarity_are_ordered_by_their_first_then_second_id_wha
 
 
 @dataclass
-class Counted:
-    """What the similarity reads of a copydetect fingerprint besides compare_files: the counted tokens."""
+class Printed:
+    """What the similarity reads of a copydetect fingerprint besides compare_files: each fingerprint -> where it
+    is, the k of its k-grams and the counted tokens."""
 
-    name: str
+    hash_idx: dict[int, list[int]]
     token_coverage: int
+    k: int = 10
+    raw_code: str = ""
+
+    @property
+    def hashes(self) -> set[int]:
+        return set(self.hash_idx)
 
 
 def test_screening_refuses_two_students_with_the_same_id(tmp_path):
@@ -176,16 +183,20 @@ def test_screening_refuses_two_students_with_the_same_id(tmp_path):
         screen([("alice", tmp_path), ("bob", tmp_path), ("alice", tmp_path)], SKELETON)
 
 
-def test_a_side_is_its_copied_tokens_over_its_counted_tokens_summed_over_files(monkeypatch):
-    """a counts 100 + 100 + 200 tokens (f3 only in a), 90 and 70 copied: 0.4; b counts 300 + 300, 90 and 60: 0.25."""
-    left = {"f1.py": Counted("a1", 100), "f2.py": Counted("a2", 100), "f3.py": Counted("a3", 200)}
-    right = {"f1.py": Counted("b1", 300), "f2.py": Counted("b2", 300)}
-    shares = {("a1", "b1"): (0.9, 0.3), ("a2", "b2"): (0.7, 0.2)}
-    shares |= {(b, a): (sb, sa) for (a, b), (sa, sb) in shares.items()}
-    monkeypatch.setattr(similarity, "compare_files", lambda fa, fb: (1, shares[fa.name, fb.name], None))
-    for found in (similarity._compare("a", "b", left, right), similarity._compare("b", "a", right, left)):
+def test_a_side_is_its_tokens_found_anywhere_in_the_other_over_its_counted_tokens_summed_over_files():
+    """a counts 100 + 100 + 200 tokens (f3 only in a), 90 and 70 found in b: 0.4; b counts 300 + 300, 90 and 80
+    found in a (its g2.py holds a's f2 and a run of a's f1 too, which a counts once): 170 / 600."""
+    run = {h: [10 * h] for h in range(1, 10)}  # nine runs of k = 10 tokens: 90 tokens
+    left = {"f1.py": Printed(run, 100), "f2.py": Printed({h: [10 * (h - 11)] for h in range(11, 18)}, 100),
+            "f3.py": Printed({100: [0]}, 200)}
+    right = {"f1.py": Printed({h: [10 * (h - 1)] for h in range(1, 10)}, 300),
+             "g2.py": Printed({**{h: [10 * (h - 11)] for h in range(11, 18)}, 1: [200]}, 300)}
+    a, b = similarity.Code.of(left), similarity.Code.of(right)
+    for found in (similarity._compare("a", "b", a, b), similarity._compare("b", "a", b, a)):
         assert found.similarity == pytest.approx(0.4)
-        assert found.files == (("f1.py", pytest.approx(0.9)), ("f2.py", pytest.approx(0.7)))
+    # a's f1 shares one run with b's g2, which a's f1 and b's f1 share already: not listed
+    assert similarity._compare("a", "b", a, b).files == (("f1.py", pytest.approx(0.9)),
+                                                         ("f2.py <-> g2.py", pytest.approx(0.7)))
 
 
 def test_each_side_counts_its_own_copied_tokens(tmp_path):
@@ -246,13 +257,14 @@ def test_the_csv_and_the_page_list_the_pairs_above_the_threshold(pairs, tmp_path
     assert rows[0]["similarity"] == "1.0000"
     assert rows[0]["files"] == "; ".join(f"{rel} 1.00" for rel, _ in pairs[0].files)
     page = (tmp_path / HTML).read_text()
-    assert "<td>alice</td><td>bob</td><td>1.0000</td>" in page and '<a href="#alice--bob">' in page
-    assert '<section id="alice--bob">' in page
+    assert "<td>alice</td><td>bob</td><td>1.0000</td>" in page and '<a href="#alice~bob">' in page
+    assert '<section id="alice~bob">' in page
     assert "erin" not in page.split("<table>")[1]
     assert "<mark>" in page and "6 submissions" in page and "boilerplate" in page and "not a verdict" in page
     write(tmp_path, pairs, 1.0)
     exact = [(r["a"], r["b"]) for r in csv.DictReader((tmp_path / CSV).open())]
-    assert exact == [("alice", "bob"), ("alice", "frank"), ("bob", "frank")]
+    assert exact == [(p.a, p.b) for p in pairs if p.similarity >= 1.0]
+    assert exact[:3] == [("alice", "bob"), ("alice", "frank"), ("bob", "frank")] and ("alice", "dave") not in exact
 
 
 def test_the_page_escapes_student_code_and_loads_nothing_from_outside(pairs, tmp_path):
@@ -341,3 +353,35 @@ def test_exact_copies_outrank_a_copy_whose_one_call_differs_though_the_tokens_ag
     assert pairs[0].similarity == pytest.approx(1.0) and pairs[1].similarity == pytest.approx(1.0)
     assert (pairs[0].a, pairs[0].b) == ("b_copy", "c_copy")
     assert pairs[0].identical == len(FILES) and pairs[1].identical == len(FILES) - 1
+
+
+def moved_to_helpers(conv: str) -> dict[str, str]:
+    """Returns a conv.py whose functions call a helper module holding ``conv``'s code under other names."""
+    helpers = conv.split('"""', 2)[2].replace("def conv2d_", "def _impl_")
+    calls = re.sub(r'raise NotImplementedError\("conv2d_(\w+) in [^"]*"\)',
+                   lambda m: f"return my_helpers._impl_{m[1]}(**locals())", read("student", "layers/conv.py"))
+    return {"layers/conv.py": calls.replace("import numpy as np\n", "import numpy as np\n\nfrom layers import "
+                                            "my_helpers\n", 1), "layers/my_helpers.py": helpers}
+
+
+def test_code_moved_into_a_helper_module_or_another_file_is_still_found(tmp_path):
+    """bob holds alice's conv in a helper module of his own; erin moved dave's linear functions into
+    activations.py; carol wrote her own losses: only the two copies are listed, whatever the files are called."""
+    linear, activations = read("solutions", "layers/linear.py"), read("solutions", "layers/activations.py")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    make_zip(folder / "alice.zip", solutions("layers/conv.py"))
+    make_zip(folder / "bob.zip", moved_to_helpers(read("solutions", "layers/conv.py")))
+    make_zip(folder / "carol.zip", {"layers/losses.py": honest(read("student", "layers/losses.py"))})
+    make_zip(folder / "dave.zip", solutions("layers/linear.py", "layers/activations.py"))
+    make_zip(folder / "erin.zip", {"layers/linear.py": read("student", "layers/linear.py"),
+                                   "layers/activations.py": activations + linear.split("import numpy as np\n", 1)[1]})
+    for only in (None, ["layers/conv.py", "layers/linear.py", "layers/activations.py", "layers/losses.py"]):
+        found = screen_students(find_students(folder), SKELETON, similarity.THRESHOLD, only, tmp_path / "work")
+        listed = {(p.a, p.b): p for p in found if p.similarity >= similarity.THRESHOLD}
+        assert sorted(listed) == [("alice", "bob"), ("dave", "erin")], [(p.a, p.b, p.similarity) for p in found]
+        assert listed["alice", "bob"].similarity > 0.9 and listed["dave", "erin"].similarity > 0.9
+        assert ("layers/conv.py <-> layers/my_helpers.py", pytest.approx(1.0, abs=0.1)) in listed["alice", "bob"].files
+    write(tmp_path / "out", found, similarity.THRESHOLD)
+    page = (tmp_path / "out" / HTML).read_text()
+    assert "def _impl_backward" in page and "layers/conv.py &lt;-&gt; layers/my_helpers.py" in page

@@ -3,6 +3,7 @@ import os
 import random
 import stat
 import zipfile
+from importlib.machinery import EXTENSION_SUFFIXES, PathFinder
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ import pytest
 from grader.grading.intake import MAX_FILE_BYTES, SubmissionError, extract
 from grader.submission import static
 from grader.submission.files import required_modules
+from grader.submission.package import SubmissionRefused, build_submission
+from grader.submission.shadows import drop_rivals
 
 FILES = {"layers/__init__.py": '"""Layers."""\n', "layers/linear.py": "X = 1\n", "models/__init__.py": "",
          "optimizers/__init__.py": "", "utils/__init__.py": "", "utils/data.py": "Y = 2\n"}
@@ -136,3 +139,64 @@ def test_two_student_folders_are_ambiguous(tmp_path):
 def test_required_modules_are_the_skeletons_python_files():
     names = required_modules()
     assert "layers/activations.py" in names and all(n.endswith(".py") for n in names)
+
+
+# ---- what Python would import in place of a file ----
+
+GIVEN = "layers/activations.py"
+FORMS = {  # every other form the folder layers/ can give the module layers.activations
+    "package": {"layers/activations/__init__.py": "def relu_forward(x):\n    return 'wrong'\n"},
+    "package of bytecode": {"layers/activations/__init__.pyc": "bytecode"},
+    "namespace package": {"layers/activations/relu.py": "WRONG = 1\n"},
+    "bytecode beside": {"layers/activations.pyc": "bytecode"},
+    **{f"extension {suffix}": {f"layers/activations{suffix}": "ELF"} for suffix in EXTENSION_SUFFIXES},
+}
+
+
+def imported_file(root: Path, module: str) -> Path:
+    """Returns the file Python imports as ``module`` (``layers.activations``) of the implementation at ``root``."""
+    package = module.rpartition(".")[0]
+    PathFinder.invalidate_caches()
+    return Path(PathFinder.find_spec(module, [str(root.joinpath(*package.split(".")))]).origin)
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+@pytest.mark.parametrize("layout", ["zip", "folder"])
+def test_python_imports_the_given_code_whatever_else_takes_its_name(tmp_path, form, layout):
+    """Grading writes the reference of a given file over the submission's: no package, extension or bytecode of
+    the same name may be what Python imports instead."""
+    entries = {"student/" + k: v for k, v in {**FILES, GIVEN: "X = 'the student's'\n", **FORMS[form]}.items()}
+    source = make_zip(tmp_path / "s.zip", entries) if layout == "zip" else make_folder(tmp_path / "s", entries)
+    sub = extract(source, tmp_path / "out")
+    (sub.root / GIVEN).write_text("X = 'the reference'\n")  # as grading does
+    drop_rivals(sub.root, [GIVEN])
+    assert imported_file(sub.root, "layers.activations") == sub.root / GIVEN
+    assert [name for name in tree(sub.root) if name.startswith("layers/activations")] == [GIVEN]
+
+
+def test_compiled_code_is_never_copied_out_of_a_submission(tmp_path):
+    entries = {"student/" + k: v for k, v in FILES.items()}
+    entries.update({f"student/utils/fast{suffix}": "ELF" for suffix in EXTENSION_SUFFIXES})
+    entries["student/utils/helpers.pyc"] = "bytecode"
+    assert tree(extract(make_zip(tmp_path / "s.zip", entries), tmp_path / "out").root) == FILES
+
+
+@pytest.mark.parametrize("rival, named", [("layers/linear/__init__.py", "student/layers/linear/"),
+                                          ("layers/linear/__init__.pyc", "student/layers/linear/"),
+                                          ("layers/linear.abi3.so", "student/layers/linear.abi3.so")])
+def test_a_file_that_python_would_not_import_is_refused_naming_both_paths(tmp_path, rival, named):
+    """The checks read layers/linear.py; Python would run the other: make submission refuses, and says what to
+    delete."""
+    student = make_folder(tmp_path / "student", {**FILES, rival: "X = 2\n"})
+    found = [str(f) for f in static.check(student, []) if f.kind == static.SHADOW]
+    assert found == [f"student/layers/linear.py: Python imports {named} instead of this file, so your code would "
+                     f"not run what the checks read; delete {named} (or this file)"]
+    with pytest.raises(SubmissionRefused, match=named):
+        build_submission(student, tmp_path / "submission.zip", required=[])
+
+
+def test_compiled_code_that_shadows_nothing_is_reported_as_not_submitted(tmp_path):
+    student = make_folder(tmp_path / "student", {**FILES, "utils/fast.so": "ELF", "utils/__pycache__/data.pyc": ""})
+    assert [str(f) for f in static.check(student, [])] == [
+        "student/utils/fast.so: compiled code is neither submitted nor run when your code is graded (only your .py "
+        "files are); delete it"]

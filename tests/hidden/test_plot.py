@@ -1,4 +1,6 @@
 """Hidden tests of utils/plot.py: edge-case histories, and every curve and panel drawn."""
+import io
+
 import numpy as np
 import pytest
 from gradescope_utils.autograder_utils.decorators import weight
@@ -10,18 +12,16 @@ from tests.public.helpers import HISTORY, assert_png
 _BASE = []
 
 
-def render(impl, tmp_path, history, name, **kwargs):
+def render(impl, history, name, **kwargs):
     """Returns the pixels of the PNG plot_curves draws for ``history``."""
-    path = tmp_path / f"{name}.png"
-    impl.probe(plot_curves, history, str(path), **kwargs)
-    assert_png(path, "plot_curves")
-    return imread(path)
+    got = impl.probe(plot_curves, history, str(impl.workdir() / f"{name}.png"), **kwargs)
+    return imread(io.BytesIO(assert_png(got, "plot_curves")), format="png")
 
 
-def base_image(impl, tmp_path):
+def base_image(impl):
     """Returns the pixels of the plot of HISTORY without a title, drawn once for the module."""
     if not _BASE:
-        _BASE.append(render(impl, tmp_path, HISTORY, "base"))
+        _BASE.append(render(impl, HISTORY, "base"))
     return _BASE[0]
 
 
@@ -31,43 +31,43 @@ def base_image(impl, tmp_path):
     ({"train_loss": [0.7, 0.5], "train_acc": [0.5, 0.6], "val_loss": [], "val_acc": []}, True),
     ({"train_loss": [0.7], "train_acc": [0.5], "val_loss": [], "val_acc": []}, False),
 ], ids=["one epoch", "no validation", "one epoch without validation"])
-def test_plot_curves_handles_short_histories(impl, tmp_path, history, as_object):
-    path = tmp_path / "nested" / "curves.png"
+def test_plot_curves_handles_short_histories(impl, history, as_object):
+    path = impl.workdir() / "nested" / "curves.png"
     got = impl.probe(plot_curves, history, str(path), as_object=as_object)
-    assert got == str(path), "plot_curves should return the path it was given"
-    assert_png(path, "plot_curves on a short history")
+    assert got["returned"] == str(path), "plot_curves should return the path it was given"
+    assert_png(got, "plot_curves on a short history")
 
 
 @weight(2)
 @pytest.mark.parametrize("curve", ["train_loss", "train_acc", "val_loss", "val_acc"])
-def test_plot_curves_draws_every_curve(impl, tmp_path, curve):
+def test_plot_curves_draws_every_curve(impl, curve):
     changed = {**HISTORY, curve: [v * 0.5 for v in HISTORY[curve]]}
-    assert not np.array_equal(base_image(impl, tmp_path), render(impl, tmp_path, changed, "changed")), \
+    assert not np.array_equal(base_image(impl), render(impl, changed, "changed")), \
         "plot_curves draws the same image when one curve changes: plot loss and accuracy, training and validation"
 
 
 @weight(1)
-def test_plot_curves_shows_the_title(impl, tmp_path):
-    titled = render(impl, tmp_path, HISTORY, "titled", title="learning curves")
-    assert not np.array_equal(base_image(impl, tmp_path), titled), "plot_curves ignores its title argument"
+def test_plot_curves_shows_the_title(impl):
+    titled = render(impl, HISTORY, "titled", title="learning curves")
+    assert not np.array_equal(base_image(impl), titled), "plot_curves ignores its title argument"
 
 
 @weight(1)
-def test_plot_curves_creates_missing_parent_folders(impl, tmp_path):
+def test_plot_curves_creates_missing_parent_folders(impl):
     """plot_curves creates every missing folder on the way to path, however deep."""
-    path = tmp_path / "runs" / "first" / "plots" / "curves.png"
+    path = impl.workdir() / "runs" / "first" / "plots" / "curves.png"
     got = impl.probe(plot_curves, HISTORY, str(path))
-    assert got == str(path), "plot_curves should return the path it was given"
-    assert_png(path, "plot_curves into folders that do not exist yet")
+    assert got["returned"] == str(path), "plot_curves should return the path it was given"
+    assert_png(got, "plot_curves into folders that do not exist yet")
 
 
 @weight(1)
 @pytest.mark.parametrize("title", [None, "run 3"])
-def test_plot_curves_draws_loss_and_accuracy_panels_with_labels_and_legends(impl, tmp_path, title):
+def test_plot_curves_draws_loss_and_accuracy_panels_with_labels_and_legends(impl, title):
     """Two panels, loss then accuracy, each with the training and validation curves, axis labels and a legend;
     the title above both."""
     from grader.testkit.probes.utils import plot_curves_figure
-    got = impl.probe(plot_curves_figure, HISTORY, str(tmp_path / "curves.png"), title)
+    got = impl.probe(plot_curves_figure, HISTORY, str(impl.workdir() / "curves.png"), title)
     assert got["saved"] >= 1, "plot_curves should save its figure with savefig"
     assert len(got["axes"]) == 2, f"plot_curves should draw 2 panels (loss, accuracy), drew {len(got['axes'])}"
     for ax, metric in zip(got["axes"], ("loss", "acc")):

@@ -146,8 +146,9 @@ class Recording:
                 f"in epoch {e + 1}, {self.fn} did not train on every sample exactly once")
         return per_epoch
 
-    def check_steps(self, initial, lr, reveal=True):
-        """Checks that each step moved the parameters by -lr times the gradient of that step's batch alone."""
+    def check_steps(self, initial, lr, reveal=True, scale=1.0):
+        """Checks that each step moved the parameters by -lr times the gradient of that step's batch alone (times
+        ``scale``, by which the recording optimizer multiplies the gradients first)."""
         torch_model = "W" not in initial
         compare = checks.allclose if torch_model else checks.close
         for name, value in initial.items():
@@ -157,7 +158,7 @@ class Recording:
             grads = step["grads"]
             after = self.steps[k + 1]["params"] if k + 1 < len(self.steps) else self.final
             for name, before in step["params"].items():
-                want = np.asarray(before, dtype=np.float64) - lr * grads[name]
+                want = np.asarray(before, dtype=np.float64) - lr * scale * np.asarray(grads[name], dtype=np.float64)
                 hint = ("reset the gradients (optimizer.zero_grad()) before every backward pass, and take one "
                         "optimizer step per batch" if torch_model else "one optimizer.update(model) per batch")
                 compare(after[name], want, f"{name} after training step {k + 1}", reveal=reveal, hint=hint)
@@ -203,20 +204,22 @@ HISTORY = {"train_loss": [2.0, 1.2, 0.8], "train_acc": [0.3, 0.6, 0.75],
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def assert_png(path, what, max_bytes=16 << 20, max_side=4096):
-    """Checks that ``path`` holds a PNG file, from its size and first 33 bytes alone, before any decoder reads it.
+def assert_png(found, what, max_bytes=16 << 20, max_side=4096):
+    """Checks that the file a plot probe found (``{"kind", "size", "data"}``, see
+    ``grader.testkit.probes.utils.plot_curves``) is a PNG image, from its size and first 33 bytes alone, before any
+    decoder reads it; returns its bytes.
 
     The file: regular (not a link), at most ``max_bytes``; then the PNG
     signature and an IHDR chunk whose width and height lie in [1, max_side], so
     that decoding it cannot take more than max_side**2 pixels of memory.
     """
-    assert not path.is_symlink(), f"{what} wrote a link at {path}; save the figure itself"
-    assert path.is_file(), f"{what} wrote no file at {path}"
-    size = path.stat().st_size
+    assert found["kind"] != "link", f"{what} wrote a link; save the figure itself"
+    assert found["kind"] == "file", f"{what} wrote no file at the path it was given"
+    size = found["size"]
     assert size <= max_bytes, (f"{what} wrote a file of {size:,} bytes; a plot is a PNG of well under "
                                f"{max_bytes >> 20} MB (lower the figure size or dpi)")
-    with open(path, "rb") as f:
-        head = f.read(33)  # signature (8), IHDR length (4), "IHDR" (4), width, height (4 each), 5 more bytes, CRC
+    data = bytes(np.asarray(found["data"], dtype=np.uint8))
+    head = data[:33]  # signature (8), IHDR length (4), "IHDR" (4), width, height (4 each), 5 more bytes, CRC
     assert head.startswith(PNG_MAGIC) and len(head) > len(PNG_MAGIC), \
         f"{what} wrote a file that is not a PNG image (save the figure with format='png')"
     assert len(head) == 33 and head[12:16] == b"IHDR" and struct.unpack(">I", head[8:12])[0] == 13, \
@@ -224,6 +227,7 @@ def assert_png(path, what, max_bytes=16 << 20, max_side=4096):
     width, height = struct.unpack(">II", head[16:24])
     assert 0 < width <= max_side and 0 < height <= max_side, \
         f"{what} wrote a {width}x{height} PNG image; a plot is at most {max_side}x{max_side} pixels (lower the dpi)"
+    return data
 
 
 # ---- utils/data.py ----

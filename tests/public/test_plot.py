@@ -6,15 +6,14 @@ from tests.public.helpers import HISTORY, assert_png
 
 
 @weight(1)
-def test_plot_curves_writes_a_png_and_returns_its_path(impl, tmp_path):
-    path = tmp_path / "curves.png"
+def test_plot_curves_writes_a_png_and_returns_its_path(impl):
+    path = impl.workdir() / "curves.png"
     got = impl.probe(plot_curves, HISTORY, str(path), title="three epochs")
-    assert got == str(path), f"plot_curves returned {got!r}; expected the path it was given"
-    assert_png(path, "plot_curves")
+    assert got["returned"] == str(path), f"plot_curves returned {got['returned']!r}; expected the path it was given"
+    assert_png(got, "plot_curves")
 
 
 @weight(1)
-def test_plot_curves_accepts_an_object_with_history_attributes(impl, tmp_path):
-    path = tmp_path / "curves.png"
-    impl.probe(plot_curves, HISTORY, str(path), as_object=True)
-    assert_png(path, "plot_curves given a History-like object")
+def test_plot_curves_accepts_an_object_with_history_attributes(impl):
+    path = impl.workdir() / "curves.png"
+    assert_png(impl.probe(plot_curves, HISTORY, str(path), as_object=True), "plot_curves given a History-like object")

@@ -44,7 +44,8 @@ from grader.grading.pipeline import chosen_assignment
 from grader.grading.rubric import DEFAULT_RUBRIC, RubricError, load_rubric
 
 GRACE_S = 120        # beyond the rubric's own budget, before a grade process is killed
-RETRIED = (FAILED, TIMED_OUT, "interrupted")
+RETRIED = (NOT_GRADED, FAILED, TIMED_OUT, "interrupted")
+"""Statuses of a grade that did not finish for reasons other than the submission: graded again on the next run."""
 DECIDES = ("configs", "tests/public", "tests/hidden", "grader/grading", "grader/sandbox", "grader/testkit",
            "grader/training", "grader/submission", "grader/contract.py", "grader/course.py", "grader/yamlfile.py",
            "grader/cli.py", "pyproject.toml")
@@ -77,6 +78,7 @@ class Settings:
     device: str = "cpu"
     isolation: str = "auto"
     timeout_s: float = 540 + GRACE_S
+    retry: bool = False
 
     def command(self, student: Student) -> list[str]:
         cmd = [sys.executable, "-m", "grader", "grade", str(student.path.resolve()),
@@ -227,12 +229,22 @@ def _duration(seconds: float) -> str:
 
 
 def grade_class(students: list[Student], settings: Settings, jobs: int) -> tuple[list[dict], int]:
-    """Grades every student not up to date, ``jobs`` at a time; returns (every student's grading.json, how many
-    were graded now)."""
+    """Grades every student not up to date, ``jobs`` at a time (with ``settings.retry``, then once more each one
+    that was not graded); returns (every student's grading.json, how many were graded now)."""
     contents = {s.id: content_hash(s.path) for s in students}
     todo = [s for s in students if not up_to_date(s, settings, contents[s.id])]
     print(f"grade-all: {len(students)} submissions, {len(students) - len(todo)} already graded, "
           f"{len(todo)} to grade with {jobs} at a time", flush=True)
+    _grade_each(todo, settings, contents, jobs)
+    again = [s for s in todo if settings.retry and not up_to_date(s, settings, contents[s.id])]
+    if again:
+        print(f"grade-all: --retry: grading again the {len(again)} submissions that were not graded", flush=True)
+        _grade_each(again, settings, contents, jobs)
+    metas = [json.loads((settings.out / s.id / META).read_text()) for s in students]
+    return metas, len(todo)
+
+
+def _grade_each(todo: list[Student], settings: Settings, contents: dict[str, str], jobs: int) -> None:
     pool, progress = Pool(), Progress(len(todo), jobs)
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(jobs, 1)) as executor:
@@ -249,8 +261,6 @@ def grade_class(students: list[Student], settings: Settings, jobs: int) -> tuple
                 raise
     finally:
         progress.close()
-    metas = [json.loads((settings.out / s.id / META).read_text()) for s in students]
-    return metas, len(todo)
 
 
 def finish(out: Path, book: Gradebook, old: Path | None, label: str) -> int:
@@ -336,7 +346,8 @@ def main(args: argparse.Namespace) -> int:
                 print(f"grade-all: shard {part[0]} of {part[1]}: {len(students)} submissions", flush=True)
             settings = Settings(out=out, key=grading_key(rubric_path, args.assignment, args.device),
                                 assignment=args.assignment, rubric=args.rubric, device=args.device,
-                                isolation=args.isolation, timeout_s=rubric.limits.budget_s + GRACE_S)
+                                isolation=args.isolation, timeout_s=rubric.limits.budget_s + GRACE_S,
+                                retry=args.retry)
             start = time.monotonic()
             jobs = args.jobs or os.cpu_count() or 1
             try:

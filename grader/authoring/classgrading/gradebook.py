@@ -11,6 +11,10 @@ build the same tables from the same files.
   status (``graded``, ``rejected``, ``not graded``, ``grader failed``, ``timed
   out``) and the seconds it took.
 - ``tests.csv``: submission x test: the points of each test (by its stable id).
+
+Every CSV the kit writes goes through ``write_csv``: no cell starts a formula
+in a spreadsheet (names, ids and test names come from students), and
+``read_rows`` reads each cell back as it was.
 """
 from __future__ import annotations
 
@@ -24,6 +28,9 @@ RESULTS, META = "results.json", "grading.json"
 GRADEBOOK, TESTS, CHANGES = "gradebook.csv", "tests.csv", "compare.csv"
 GRADED, REJECTED, NOT_GRADED, FAILED, TIMED_OUT = "graded", "rejected", "not graded", "grader failed", "timed out"
 TRAINING = "training"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula in a cell (OWASP's CSV injection): such a cell is written
+after a ``'``, which spreadsheets read as "text follows" and do not show. A negative number is such a cell too."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,12 @@ class Graded:
     @property
     def total(self) -> float:
         return round(sum(e.score for e in self.entries), 6)
+
+    @property
+    def has_grade(self) -> bool:
+        """Whether the submission got a grade (graded, or rejected for what it holds): every other status (a fault
+        of the machine or the grader, a time-out) leaves its cells in the gradebook empty, to be graded again."""
+        return self.status in (GRADED, REJECTED)
 
     @property
     def max_total(self) -> float:
@@ -164,9 +177,9 @@ class Gradebook:
     def gradebook_rows(self) -> list[dict]:
         rows = []
         for r in self.rows:
-            row: dict = {"id": r.id, "name": r.name, "total": _num(r.total), "status": r.status,
-                         "seconds": f"{r.seconds:.1f}"}
-            modules, runs = r.modules(), r.runs()
+            row: dict = {"id": r.id, "name": r.name, "total": _num(r.total) if r.has_grade else "",
+                         "status": r.status, "seconds": f"{r.seconds:.1f}"}
+            modules, runs = (r.modules(), r.runs()) if r.has_grade else ({}, {})
             for module in self.modules():
                 row[module] = _num(modules[module][0]) if module in modules else ""
             for run in self.runs():
@@ -178,32 +191,54 @@ class Gradebook:
 
     def write(self, out: Path) -> None:
         """Writes ``gradebook.csv`` and ``tests.csv`` into ``out``."""
-        _write_csv(out / GRADEBOOK, self.gradebook_columns(), self.gradebook_rows())
+        write_csv(out / GRADEBOOK, self.gradebook_columns(), self.gradebook_rows())
         keys = list(self.tests())
         rows = []
         for r in self.rows:
-            scores = {e.key: e.score for e in r.entries}
+            scores = {e.key: e.score for e in r.entries} if r.has_grade else {}
             rows.append({"id": r.id, **{k: _num(scores[k]) if k in scores else "" for k in keys}})
-        _write_csv(out / TESTS, ["id", *keys], rows)
+        write_csv(out / TESTS, ["id", *keys], rows)
 
 
 def _num(value: float) -> str:
     return f"{value:g}" if math.isfinite(value) and abs(value) < 1e15 else str(value)
 
 
-def _write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
+def neutral(cell) -> str:
+    """Returns ``cell`` (None: empty) as text no spreadsheet reads as a formula: after a ``'`` where, its leading
+    ``'`` aside, it starts with one of ``FORMULA_START``; as it is otherwise. ``plain`` undoes it exactly."""
+    text = "" if cell is None else str(cell)
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
+
+
+def plain(cell: str) -> str:
+    """Returns the text ``neutral`` was given: ``cell`` less the ``'`` it added (a cell of a table written
+    before the neutralising reads as it is)."""
+    return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_START) else cell
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
+    """Writes ``rows`` (column -> value; a missing column is empty) under a header of ``columns`` to ``path``,
+    replaced at once (written beside it first), every cell through ``neutral``."""
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv.writer(f)
+        writer.writerow([neutral(c) for c in columns])
+        writer.writerows([neutral(row.get(c, "")) for c in columns] for row in rows)
     tmp.replace(path)
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """Returns the rows (column -> value, empty where a row is short) of a CSV ``write_csv`` wrote, each cell
+    through ``plain``; blank lines are no rows."""
+    with open(path, newline="", encoding="utf-8") as f:
+        header, *rows = [[plain(cell) for cell in row] for row in csv.reader(f) if row] or [[]]
+    return [{c: row[k] if k < len(row) else "" for k, c in enumerate(header)} for row in rows]
 
 
 def read_csv(path: Path) -> dict[str, dict[str, str]]:
     """Returns id -> row of a gradebook.csv or tests.csv."""
-    with open(path, newline="", encoding="utf-8") as f:
-        return {row["id"]: row for row in csv.DictReader(f)}
+    return {row["id"]: row for row in read_rows(path)}
 
 
 @dataclass(frozen=True)
@@ -239,7 +274,7 @@ def compare(old_gradebook: Path, book: Gradebook) -> list[Change]:
     for sid in sorted(set(old) | set(new)):
         before = _float(old[sid].get("total")) if sid in old else None
         row = new.get(sid)
-        after = row.total if row else None
+        after = row.total if row is not None and row.has_grade else None
         if before is not None and after is not None and abs(before - after) < 1e-6:
             continue
         moved = []
@@ -265,7 +300,7 @@ def write_changes(path: Path, changes: list[Change]) -> None:
         for key, a, b in c.tests or (("", None, None),):
             rows.append({**base, "test": key, "old points": "" if a is None else _num(a),
                          "new points": "" if b is None else _num(b)})
-    _write_csv(path, ["id", "name", "old total", "new total", "change", "test", "old points", "new points"], rows)
+    write_csv(path, ["id", "name", "old total", "new total", "change", "test", "old points", "new points"], rows)
 
 
 def describe_changes(changes: list[Change], limit: int = 3) -> list[str]:

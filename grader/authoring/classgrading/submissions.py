@@ -6,9 +6,11 @@ submission; the metadata names the students of each. Any other folder holds one
 submission per entry: a zip or a folder, named after the student (``jdoe.zip``,
 ``jdoe/``). Hidden entries (``.``) and the grader's own output are ignored.
 
-Each submission gets an id that is a safe folder name, unique in the class,
-and a content hash: the grade of a submission whose content, rubric and tests
-did not change is kept on a rerun.
+Each submission gets an id, the name of its output folder (see ``unique_ids``):
+a safe folder name made from its name, unique in the class even where letter
+case is ignored (macOS, Windows), the same on every run over the same
+submissions; and a content hash: the grade of a submission whose content,
+rubric and tests did not change is kept on a rerun.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import hashlib
 import os
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -23,6 +26,15 @@ import yaml
 
 METADATA = "submission_metadata.yml"
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_DASHES = re.compile(r"-{2,}")
+MARK = "--"
+"""Between an id and the hash that makes it unique: a ``safe_id`` never holds it."""
+MAX_ID = 100
+HASHES = (8, 64)
+"""The hex digits of the hash an id gets where it clashes, then where it still clashes (a crafted name)."""
+OUTPUTS = (".csv", ".html", ".tmp", ".slurm", ".yaml")
+"""How the files grade-all writes beside the submissions' folders end (``gradebook.csv``, ``report.html``,
+``gradebook.csv.tmp``, the job files): an id never ends so."""
 MAX_EXPORT_BYTES = 8 << 30  # a class of 500 uploads of the largest accepted submission, and more
 MAX_METADATA_BYTES = 64 << 20
 
@@ -43,18 +55,41 @@ class Student:
 
 
 def safe_id(text: str) -> str:
-    """Returns ``text`` as a folder name: letters, digits, ``.``, ``_`` and ``-`` only, never hidden or empty."""
-    cleaned = _SAFE.sub("_", text).strip("._") or "submission"
-    return cleaned[:100]
+    """Returns ``text`` as a folder name: letters, digits, ``.``, ``_`` and ``-`` only, never ``--``, never hidden,
+    never an option (``-x``), never empty, at most ``MAX_ID`` characters."""
+    cleaned = _DASHES.sub("-", _SAFE.sub("_", text)).strip("._-")[:MAX_ID].rstrip("._-")
+    return cleaned or "submission"
 
 
-def _unique(ids: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for i in ids:
-        seen[i] = seen.get(i, 0) + 1
-        out.append(i if seen[i] == 1 else f"{i}-{seen[i]}")
-    return out
+def _hashed(base: str, name: str, digits: int) -> str:
+    """Returns ``base--<the first digits of the hash of name>``, at most ``MAX_ID`` characters."""
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:digits]
+    return f"{base[:MAX_ID - digits - len(MARK)].rstrip('._-')}{MARK}{digest}"
+
+
+def _clashing(ids: list[str]) -> set[str]:
+    """Returns the ids (lower case) that are more than one submission's, or that end like an output file."""
+    counts = Counter(i.lower() for i in ids)
+    return {i for i, n in counts.items() if n > 1 or i.endswith(OUTPUTS)}
+
+
+def unique_ids(names: list[tuple[str, str]]) -> list[str]:
+    """Returns an id for each submission: (the name its id is made from, its entry's name, unique in its folder).
+
+    A submission's id is ``safe_id`` of its name, unless that is another's too (letter case ignored) or ends
+    like a file grade-all writes (``OUTPUTS``): then it and each it clashes with get ``--`` and the first
+    ``HASHES[0]`` hex digits of the hash of their entry's name appended; where that still clashes (a name
+    crafted for it), the whole hash. So the ids are unique: one without ``--`` by the first rule; one with it
+    ends in the hash of its own entry's name. They depend on the names alone: the same on every run over the
+    same submissions, and a submission that clashes with none keeps its plain id.
+    """
+    bases = [safe_id(name) for name, _ in names]
+    ids = list(bases)
+    for digits in HASHES:
+        clash = _clashing(ids)
+        ids = [_hashed(base, entry, digits) if i.lower() in clash else i
+               for i, base, (_, entry) in zip(ids, bases, names)]
+    return ids
 
 
 def _export_root(folder: Path) -> Path | None:
@@ -126,11 +161,8 @@ def read_metadata(path: Path) -> dict:
 def _from_export(root: Path) -> list[Student]:
     metadata = read_metadata(root / METADATA)
     folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    students = []
-    for folder in folders:
-        name, email, sid = _people(metadata.get(folder.name))
-        students.append(Student(safe_id(folder.name), _single_zip(folder), name, email, sid))
-    return students
+    ids = unique_ids([(folder.name, folder.name) for folder in folders])
+    return [Student(i, _single_zip(folder), *_people(metadata.get(folder.name))) for i, folder in zip(ids, folders)]
 
 
 def _single_zip(folder: Path) -> Path:
@@ -162,10 +194,9 @@ def find_students(source: Path, work: Path | None = None) -> list[Student]:
     else:
         entries = sorted(p for p in source.iterdir() if not p.name.startswith(".")
                          and (p.is_dir() or p.suffix == ".zip"))
-        students = [Student(safe_id(p.stem if p.is_file() else p.name), _single_zip(p) if p.is_dir() and
-                            not (p / "student").exists() else p) for p in entries]
-    ids = _unique([s.id for s in students])
-    students = [Student(i, s.path, s.name, s.email, s.sid) for i, s in zip(ids, students)]
+        ids = unique_ids([(p.stem if p.is_file() else p.name, p.name) for p in entries])
+        students = [Student(i, _single_zip(p) if p.is_dir() and not (p / "student").exists() else p)
+                    for i, p in zip(ids, entries)]
     if not students:
         raise ClassError(f"{source}: no submissions (zips or folders) found")
     return sorted(students, key=lambda s: s.id)

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader.testkit.probes.generic import perturbed, target
+from grader.testkit.probes.generic import laid_out, perturbed, target
 
 __tracebackhide__ = True  # a failure's traceback shows the test and the student's code only
 
@@ -57,16 +57,22 @@ FUNCTIONS = {"sum_of_cubes": _sum_of_cubes, "sum_of_exp10": _sum_of_exp10, "squa
 
 
 def numerical_gradient_of(function: str, x: np.ndarray, df: np.ndarray | None = None,
-                          h: float | None = None) -> dict[str, Any]:
+                          h: float | None = None, layout: str = "C", closure: bool = False) -> dict[str, Any]:
     """Runs ``utils.gradcheck.numerical_gradient`` on one of ``FUNCTIONS`` at ``x``.
 
-    ``df`` and ``h`` are passed only when given. Returns ``{"grad", "x_after"}``:
-    the result and ``x`` after the call.
+    ``df`` and ``h`` are passed only when given. The x handed over is laid out
+    in memory as ``layout`` says (equal values; ``"F"``: transposed, see
+    ``generic.laid_out``); with ``closure`` the function ignores its
+    argument and reads that x through a closure, as CS231n's gradient checks
+    do (``lambda _: net.loss(X, y)``). Returns ``{"grad", "x_after"}``: the
+    result and ``x`` after the call.
     """
     kwargs: dict[str, Any] = {}
     if df is not None:
         kwargs["df"] = df
     if h is not None:
         kwargs["h"] = h
-    grad = target("utils.gradcheck:numerical_gradient")(FUNCTIONS[function], x, **kwargs)
+    x = laid_out(x, layout)
+    f = FUNCTIONS[function]
+    grad = target("utils.gradcheck:numerical_gradient")((lambda _: f(x)) if closure else f, x, **kwargs)
     return {"grad": grad, "x_after": x}

@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from grader.testkit.probes.generic import perturbed
+import numpy as np
+
+from grader.testkit.probes.generic import laid_out, perturbed, shared_memory
 
 __tracebackhide__ = True  # a failure's traceback shows the test and the student's code only
 
@@ -35,9 +37,42 @@ def forward_backward(module: str, name: str, args: list, dout: Any, kwargs: dict
     if not isinstance(result, tuple) or len(result) < 2:
         raise TypeError(f"{name}_forward should return (out, cache), got {type(result).__name__}")
     out, cache, *extra = result
-    grads = backward(dout, cache)
-    grads = list(grads) if isinstance(grads, tuple) else [grads]
+    grads = _as_list(backward(dout, cache))
     return {"out": out, "extra": extra, "grads": grads, "args_after": list(args), "dout_after": dout}
+
+
+def forward_backward_twice(module: str, name: str, args: list, dout: Any, kwargs: dict | None = None,
+                           layout: str = "C") -> dict:
+    """Runs ``name_forward(*args, **kwargs)``, then ``name_backward(dout, cache)`` twice on that one cache; in
+    between, the caller writes into the gradients the first backward returned (as an update in place would).
+
+    Every array argument and ``dout`` reach the implementation laid out in memory as ``layout`` says (equal
+    values; ``"F"``: transposed, see ``generic.laid_out``). Returns ``{"out", "extra", "grads", "grads_again", "shared",
+    "args_after", "dout_after"}``: the forward output and further values, the first backward's gradients as they
+    were returned, the second backward's, every pair of a returned array (``out``, ``extra[i]``, ``grads[i]``) and an
+    argument (``args[i]``, ``dout``) or another returned array that share memory (``"out ~ args[0]"``), and the
+    inputs afterwards.
+    """
+    forward, backward = _pair(module, name)
+    args, dout = [laid_out(a, layout) for a in args], laid_out(dout, layout)
+    result = forward(*args, **(kwargs or {}))
+    if not isinstance(result, tuple) or len(result) < 2:
+        raise TypeError(f"{name}_forward should return (out, cache), got {type(result).__name__}")
+    out, cache, *extra = result
+    grads = _as_list(backward(dout, cache))
+    shared = shared_memory({"out": out, "extra": extra, "grads": grads},
+                           {"args": list(args), "dout": dout})
+    first = [g.copy() if isinstance(g, np.ndarray) else g for g in grads]
+    for g in grads:
+        if isinstance(g, np.ndarray) and g.flags.writeable:
+            g[...] = 12345
+    again = _as_list(backward(dout, cache))
+    return {"out": out, "extra": extra, "grads": first, "grads_again": again, "shared": shared,
+            "args_after": list(args), "dout_after": dout}
+
+
+def _as_list(grads: Any) -> list:
+    return list(grads) if isinstance(grads, tuple) else [grads]
 
 
 def outputs_at(module: str, name: str, args: list, kwargs: dict | None, perturbations: list) -> list:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from grader.testkit.probes.generic import target
+from grader.testkit.probes.generic import shared_memory, target
 from grader.testkit.probes.torch_modules import backward, build, load_state
 
 __tracebackhide__ = True  # a failure's traceback shows the test and the student's code only
@@ -50,3 +50,42 @@ def residual_around_linear(name: str, x: np.ndarray, weight: np.ndarray, bias: n
     out = module(xt)
     backward(out, dout)
     return {"out": out, "dx": xt.grad}
+
+
+def train_backward_then_eval(name: str, batches: list, douts: list, eval_x: np.ndarray, eval_dout: np.ndarray,
+                             args: list | None = None, kwargs: dict | None = None, seed: int = 0) -> dict:
+    """Builds module ``name`` and trains it as a loop would: in train mode, a forward and a backward pass (upstream
+    gradient ``douts[k]``) on each batch in turn; then one forward and backward pass in eval mode on ``eval_x``.
+
+    Returns ``{"buffers_require_grad", "buffers_have_history", "eval_out", "eval_dx"}``: per buffer name, whether
+    it requires grad and whether it has an autograd history (``grad_fn``) after training; the eval-mode output and
+    the gradient of ``sum(eval_dout * out)`` with respect to ``eval_x``.
+    """
+    module = build(name, args, kwargs, seed)
+    module.train()
+    for x, dout in zip(batches, douts):
+        backward(module(torch.tensor(x, requires_grad=True)), dout)
+    buffers = dict(module.named_buffers())
+    flags = {"buffers_require_grad": {k: b.requires_grad for k, b in buffers.items()},
+             "buffers_have_history": {k: b.grad_fn is not None for k, b in buffers.items()}}
+    module.eval()
+    xt = torch.tensor(eval_x, requires_grad=True)
+    out = module(xt)
+    backward(out, eval_dout)
+    return {**flags, "eval_out": out, "eval_dx": xt.grad}
+
+
+def residual_around_identity(name: str, x: np.ndarray, dout: np.ndarray) -> dict:
+    """Wraps ``nn.Identity()``, which returns its input itself, in module ``name`` (``Residual``).
+
+    Runs it on ``x`` twice: without gradients, then on a leaf that requires grad, backward with ``dout``. Returns
+    ``{"out", "x_after", "shared", "dx"}``: the first output, the first input after the call, which inputs the
+    output shares memory with (``"out ~ x"``), and the gradient with respect to the second input.
+    """
+    module = target(name)(torch.nn.Identity())
+    xt = torch.tensor(x)
+    out = module(xt)
+    shared = shared_memory({"out": out}, {"x": xt})
+    x_grad = torch.tensor(x, requires_grad=True)
+    backward(module(x_grad), dout)
+    return {"out": out, "x_after": xt, "shared": shared, "dx": x_grad.grad}

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from grader.testkit.probes.generic import target
+from grader.testkit.probes.generic import laid_out, shared_memory, target
 
 __tracebackhide__ = True  # a failure's traceback shows the test and the student's code only
 
@@ -41,20 +41,25 @@ def load_state(module: torch.nn.Module, state: dict[str, np.ndarray] | None) -> 
 
 def forward_backward(name: str, x: np.ndarray, dout: np.ndarray | None = None, args: list | None = None,
                      kwargs: dict | None = None, state: dict | None = None, train: bool = True,
-                     seed: int = 0, steps: int = 1) -> dict:
+                     seed: int = 0, steps: int = 1, layout: str = "C") -> dict:
     """Builds module ``name``, runs ``steps`` forward passes on ``x`` (and backward with ``dout``).
 
-    Returns ``{"out", "dx", "grads", "params", "buffers"}``: the last output, the
-    gradient of ``sum(dout * out)`` with respect to ``x`` (None without ``dout``),
-    the parameter gradients and the parameters and buffers after the passes, by name.
+    The input tensor holds ``x``'s values laid out in memory as ``layout`` says
+    (``"F"``: transposed, ``"channels_last"``: see ``generic.laid_out``), as
+    ``torch.from_numpy`` keeps them. Returns ``{"out", "dx", "grads",
+    "params", "buffers", "shared"}``: the last output, the gradient of
+    ``sum(dout * out)`` with respect to ``x`` (None without ``dout``), the
+    parameter gradients and the parameters and buffers after the passes, by
+    name, and which of the input, parameters and buffers the output shares
+    memory with (``"out ~ params['weight']"``).
     """
     module = build(name, args, kwargs, seed)
     load_state(module, state)
     module.train(train)
-    xt = torch.tensor(x)
-    out = None
+    out = xt = None
     for _ in range(steps):
-        xt = torch.tensor(x, requires_grad=dout is not None)
+        xt = torch.from_numpy(laid_out(np.array(x), layout))
+        xt.requires_grad_(dout is not None)
         out = module(xt)
     dx = None
     if dout is not None:
@@ -66,6 +71,8 @@ def forward_backward(name: str, x: np.ndarray, dout: np.ndarray | None = None, a
         "grads": {k: p.grad for k, p in module.named_parameters() if p.grad is not None},
         "params": dict(module.named_parameters()),
         "buffers": dict(module.named_buffers()),
+        "shared": shared_memory({"out": out}, {"x": xt, "params": dict(module.named_parameters()),
+                                               "buffers": dict(module.named_buffers())}),
     }
 
 

@@ -57,6 +57,18 @@ def numpy_model_forward(name: str, kwargs: dict, X: np.ndarray, y: np.ndarray, m
             "X_after": X, "y_after": y}
 
 
+def numpy_model_passes(name: str, kwargs: dict, calls: list, weights: dict | None = None) -> list:
+    """Builds numpy model ``name(**kwargs)`` (with ``weights``) and runs ``forward(X, y, mode)`` for each
+    ``[X, y, mode]`` of ``calls`` on that one model. Returns, per call, ``{"loss", "accuracy", "gradients"}``, the
+    gradients copied right after the call."""
+    model = _numpy_model(name, kwargs, weights)
+    out = []
+    for X, y, mode in calls:
+        loss, accuracy = model.forward(X, y, mode=mode)
+        out.append({"loss": loss, "accuracy": accuracy, "gradients": copy.deepcopy(dict(model.gradients))})
+    return out
+
+
 def numpy_model_losses_at(name: str, kwargs: dict, X: np.ndarray, y: np.ndarray, weights: dict,
                           perturbations: list) -> list:
     """Returns the loss of numpy model ``name(**kwargs)`` at each perturbation of ``weights``.
@@ -140,21 +152,28 @@ class RecordingNumpyModel:
 
 
 class PlainNumpySGD:
-    """``w -= lr * grad`` for every key, without regularization."""
+    """``w -= lr * grad`` for every key; with ``scale``, every gradient in ``model.gradients`` is first multiplied by
+    it in place, as gradient clipping does (an update that changes the gradients it steps with)."""
 
-    def __init__(self, lr: float):
-        self.lr = lr
+    def __init__(self, lr: float, scale: float = 1.0):
+        self.lr, self.scale = lr, scale
 
     def update(self, model: Any) -> None:
+        for grad in model.gradients.values():
+            grad *= self.scale
         for key in model.weights:
             model.weights[key] = model.weights[key] - self.lr * model.gradients[key]
 
 
 class PlainTorchSGD:
-    """``p -= lr * p.grad`` for every parameter with a gradient; ``zero_grad`` sets the gradients to None."""
+    """``p -= lr * p.grad`` for every parameter with a gradient; ``zero_grad`` sets the gradients to None.
 
-    def __init__(self, params: Any, lr: float):
-        self.params, self.lr = list(params), lr
+    With ``scale`` the step first multiplies every ``p.grad`` by it in place, as gradient clipping does: an
+    optimizer that changes the gradients it steps with.
+    """
+
+    def __init__(self, params: Any, lr: float, scale: float = 1.0):
+        self.params, self.lr, self.scale = list(params), lr, scale
 
     def zero_grad(self) -> None:
         for p in self.params:
@@ -164,6 +183,7 @@ class PlainTorchSGD:
     def step(self) -> None:
         for p in self.params:
             if p.grad is not None:
+                p.grad.mul_(self.scale)
                 p -= self.lr * p.grad
 
 
@@ -190,28 +210,31 @@ def _history(result: Any) -> dict:
 
 
 def train_numpy_recorded(W: np.ndarray, b: np.ndarray, data: list, epochs: int, batch_size: int, lr: float,
-                         seed: int = 0) -> dict:
-    """Runs the implementation's ``train_numpy`` on a ``RecordingNumpyModel`` with plain SGD.
+                         seed: int = 0, scale: float = 1.0) -> dict:
+    """Runs the implementation's ``train_numpy`` on a ``RecordingNumpyModel`` with plain SGD (``PlainNumpySGD(lr,
+    scale)``: the update multiplies every gradient by ``scale`` first).
 
     Returns ``{"history", "calls", "final"}``: the History as a dict, every
     forward call (``X``, ``y``, ``mode``, ``weights`` at the call) and the
     final weights.
     """
     model = RecordingNumpyModel(W, b)
-    result = target("utils.train:train_numpy")(model, PlainNumpySGD(lr), tuple(data), epochs, batch_size, seed=seed)
+    result = target("utils.train:train_numpy")(model, PlainNumpySGD(lr, scale), tuple(data), epochs, batch_size,
+                                               seed=seed)
     return {"history": _history(result), "calls": model.calls, "final": model.weights}
 
 
 def train_torch_recorded(weight: np.ndarray, bias: np.ndarray, data: list, epochs: int, batch_size: int,
                          lr: float, seed: int = 0, device: str = "cpu", progress: bool = False,
-                         start_in_eval: bool = False) -> dict:
-    """Runs the implementation's ``train_torch`` on a ``RecordingLinear`` with ``PlainTorchSGD`` and
-    ``torch.nn.functional.cross_entropy``.
+                         start_in_eval: bool = False, scale: float = 1.0, stale_grads: bool = False) -> dict:
+    """Runs the implementation's ``train_torch`` on a ``RecordingLinear`` with ``PlainTorchSGD(lr, scale)``
+    and ``torch.nn.functional.cross_entropy``.
 
     Returns ``{"history", "calls", "final", "stderr"}``: the History as a dict,
     every forward call (``x``, ``training``, ``grad_enabled``, ``params``), the
     final parameters by name, and what the loop wrote to stderr. ``start_in_eval``:
-    the model is handed over in eval mode.
+    the model is handed over in eval mode; ``stale_grads``: with every ``.grad``
+    left over from earlier work (ones).
     """
     import contextlib
     import io
@@ -219,7 +242,10 @@ def train_torch_recorded(weight: np.ndarray, bias: np.ndarray, data: list, epoch
     model = RecordingLinear(weight, bias)
     if start_in_eval:
         model.eval()
-    optimizer = PlainTorchSGD(model.parameters(), lr)
+    if stale_grads:
+        for p in model.parameters():
+            p.grad = torch.ones_like(p)
+    optimizer = PlainTorchSGD(model.parameters(), lr, scale)
     stderr = io.StringIO()
     with contextlib.redirect_stderr(stderr):
         result = target("utils.train:train_torch")(model, optimizer, nn.functional.cross_entropy, tuple(data),
