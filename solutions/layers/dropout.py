@@ -25,8 +25,9 @@ def dropout_forward(x: np.ndarray, p: float, training: bool = True,
 
     x: array of any shape; out is shaped like x. The mask comes from a generator
     seeded with ``seed`` (``np.random.default_rng(seed)``): the same seed gives
-    the same mask, None a fresh one. In eval mode (training=False) and for p = 0, out is a
-    copy of x. ValueError unless 0 <= p < 1.
+    the same mask, None a fresh one; numpy's global random state is never used.
+    In eval mode (training=False) and for p = 0, out is a copy of x (a new array,
+    never x itself). ValueError unless 0 <= p < 1.
     """
     # BEGIN SOLUTION
     check_probability(p)
@@ -39,7 +40,10 @@ def dropout_forward(x: np.ndarray, p: float, training: bool = True,
 
 
 def dropout_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
-    """Returns dx = dout times the forward's scaled mask (dout itself where dropout was the identity)."""
+    """Returns dx = dout times the forward's scaled mask (a copy of dout where dropout was the identity).
+
+    Only reads the cache: a second call on the same cache gives the same dx.
+    """
     # BEGIN SOLUTION
     (mask,) = cache
     return dout.copy() if mask is None else dout * mask
@@ -50,7 +54,8 @@ class Dropout(nn.Module):
     """Inverted dropout with drop probability ``p``; the identity in eval mode and for p = 0.
 
     The mask comes from torch's global generator (``torch.manual_seed`` fixes
-    it). ValueError at construction unless 0 <= p < 1.
+    it), a new one at every call in training mode. ValueError at construction
+    unless 0 <= p < 1.
     """
 
     def __init__(self, p: float = 0.5):

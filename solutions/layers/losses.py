@@ -66,7 +66,8 @@ def binary_cross_entropy(z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarra
     z: logits of shape (N,); y: targets of shape (N,) in {0, 1}.
     loss = mean of -y log sigmoid(z) - (1 - y) log(1 - sigmoid(z)), computed as
     max(z, 0) - z y + log(1 + exp(-|z|)), which never overflows;
-    dz = (sigmoid(z) - y) / N, of shape (N,).
+    dz = (sigmoid(z) - y) / N, of shape (N,), exactly so at z = 0 as well (the
+    kinks of max(z, 0) and |z| cancel: dz = (1/2 - y) / N there).
     """
     # BEGIN SOLUTION use max(z, 0) - z*y + log(1 + exp(-|z|))
     e = np.exp(-np.abs(z))
@@ -107,7 +108,10 @@ def binary_cross_entropy_loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Te
     """Returns the mean binary cross-entropy on logits, a scalar tensor, as ``F.binary_cross_entropy_with_logits``.
 
     logits: (N,) floating tensor; y: (N,) floating tensor of 0s and 1s.
-    Computed as max(z, 0) - z y + log(1 + exp(-|z|)), which never overflows.
+    Computed as max(z, 0) - z y + log(1 + exp(-|z|)), which never overflows. Its
+    autograd gradient is (sigmoid(z) - y) / N, as F's, at z = 0 exactly as well
+    ((1/2 - y) / N: a zero-initialized model's logits are exactly 0), however
+    max(z, 0) and |z| are written: their kinks at 0 must cancel.
     """
     # BEGIN SOLUTION use max(z, 0) - z*y + log(1 + exp(-|z|))
     # max(z, 0) written as (z + |z|) / 2 has autograd derivative 1/2 at z = 0, so the gradient is exact there too

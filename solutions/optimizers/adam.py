@@ -43,6 +43,10 @@ class Adam:
     betas: the factors (beta1, beta2) of the first and second moment averages;
     eps: added to sqrt(v_hat), outside the square root; weight_decay: the L2
     factor added to the gradient (not decoupled as in AdamW).
+
+    In a training loop it behaves as torch.optim.Adam, also when the gradients
+    add up over several backward passes without zero_grad() (backward adds into
+    the same ``.grad`` tensors): the moments are the optimizer's own tensors.
     """
 
     def __init__(self, params: Iterable[torch.Tensor], lr: float = 1e-3,
@@ -77,7 +81,8 @@ class Adam:
         # END SOLUTION
 
     def zero_grad(self) -> None:
-        """Returns None; sets the gradient of every parameter to None."""
+        """Returns None; sets the gradient of every parameter to None, and touches nothing else (the moments and
+        step counts stay as they are)."""
         # BEGIN SOLUTION
         for p in self.params:
             p.grad = None

@@ -23,6 +23,11 @@ class SGD:
     read once, here). lr: the learning rate; momentum: the factor of the momentum
     buffer (0 for plain SGD); weight_decay: the L2 factor added to the gradient
     before the momentum buffer.
+
+    In a training loop it behaves as torch.optim.SGD, also when the gradients
+    add up over several backward passes without zero_grad() (backward adds into
+    the same ``.grad`` tensors): a momentum buffer is the optimizer's own tensor,
+    never a ``.grad``.
     """
 
     def __init__(self, params: Iterable[torch.Tensor], lr: float, momentum: float = 0.0,
@@ -52,7 +57,8 @@ class SGD:
         # END SOLUTION
 
     def zero_grad(self) -> None:
-        """Returns None; sets the gradient of every parameter to None."""
+        """Returns None; sets the gradient of every parameter to None, and touches nothing else (the momentum
+        buffers stay as they are)."""
         # BEGIN SOLUTION
         for p in self.params:
             p.grad = None

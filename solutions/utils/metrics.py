@@ -8,7 +8,8 @@ from torch import nn
 def accuracy(scores_or_labels: np.ndarray, y: np.ndarray) -> float:
     """Returns the fraction of samples whose predicted label equals ``y``, a float in [0, 1].
 
-    scores_or_labels: class scores ``(N, C)`` (the prediction is the argmax of
+    scores_or_labels: class scores ``(N, C)`` of any real dtype, integers
+    included (a 2-D input is always scores: the prediction is the argmax of
     each row; ties go to the lowest class) or predicted labels ``(N,)``.
     y: true labels ``(N,)``.
     """

@@ -20,8 +20,9 @@ def plot_curves(history: Any, path: str | Path, title: str | None = None) -> str
     validation curve against the epoch (1, 2, ...), axis labels and a legend;
     an empty list is simply not drawn, and one epoch shows as a single marker.
     ``title`` goes above both panels. Uses matplotlib's ``Figure`` (the Agg
-    renderer) without pyplot, so it works without a display and opens no window.
-    Missing parent folders are created.
+    renderer) without pyplot, so it works without a display, opens no window and
+    leaves no pyplot figure open (with pyplot, close the figure before
+    returning). Missing parent folders are created.
     """
     # BEGIN SOLUTION
     curves = {name: list(history[name] if isinstance(history, dict) else getattr(history, name))

@@ -50,7 +50,8 @@ def train_numpy(model: Any, optimizer: Any, data: tuple, epochs: int, batch_size
     ``train_loss`` and ``train_acc`` are the batch values of the epoch averaged
     with the batch sizes as weights (the mean over the epoch's samples).
     ``grad_l1[key]`` is the mean over the first epoch's steps of
-    ``sum(|model.gradients[key]|)``, read after ``forward`` and before ``update``.
+    ``sum(|model.gradients[key]|)``, read after ``forward`` and before ``update``
+    (an update may change ``model.gradients``, as NumpySGD's regularization does).
     """
     # BEGIN SOLUTION
     X_train, y_train, X_val, y_val = data
@@ -110,14 +111,15 @@ def train_torch(model: nn.Module, optimizer: Any, loss_fn: Callable, data: tuple
     available); the model is moved there first.
     Epoch ``e`` runs in train mode over the mini-batches of
     ``generate_batched_data(X_train, y_train, batch_size, shuffle=True, seed=seed + e)``
-    (the last one may be smaller); per batch: reset the gradients, forward,
-    loss, backward, ``optimizer.step()``. Then validation runs in eval mode
+    (the last one may be smaller); per batch: reset the gradients (the first
+    batch too: the model may come with stale ones), forward, loss, backward,
+    ``optimizer.step()``. Then validation runs in eval mode
     under ``torch.no_grad()`` (``batch_size`` samples at a time): ``val_loss`` is
     ``loss_fn`` over all validation samples, ``val_acc`` the fraction whose
     argmax is right. ``train_loss`` and ``train_acc`` average the batch values
     of the epoch with the batch sizes as weights. ``grad_l1[name]`` is, for each
     named parameter, the mean over the first epoch's steps of ``sum(|p.grad|)``
-    just before the step. ``progress=True`` shows a tqdm bar over the batches.
+    just before the step (a step may change the gradients). ``progress=True`` shows a tqdm bar over the batches.
     """
     # BEGIN SOLUTION
     dev = resolve_device(device)

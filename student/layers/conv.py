@@ -45,7 +45,8 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     x: (N, C, H, W) images; w: (F, C, HH, WW) filters; b: (F,) biases.
     out[n, f, i, j] = b[f] + sum_{c, k, l} x_pad[n, c, i * stride + k, j * stride + l] * w[f, c, k, l],
     where x_pad is x with ``pad`` zeros on each of its four sides; H_out and W_out
-    are given by ``conv2d_output_shape``. x is not modified.
+    are given by ``conv2d_output_shape``. x is not modified; it may hold integers
+    (uint8 pixels, say) and be non-contiguous. w and b are floating, and so is out.
     """
     # TODO: view the windows with sliding_window_view, copy them into an im2col matrix, then one matmul
     raise NotImplementedError("conv2d_forward in student/layers/conv.py is not implemented yet")
@@ -57,6 +58,8 @@ def conv2d_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndar
     dout: (N, F, H_out, W_out). dx has the shape of x (the padding is cut off),
     dw the shape of w, db the shape (F,) (dout summed over N, H_out, W_out).
     Where windows overlap (stride < kernel) their contributions to dx add up.
+    dout is floating, and so are the gradients, dx included even when x holds
+    integers. Only reads the cache: a second call on it gives the same gradients.
     """
     # TODO: dw and db from the cached im2col matrix; dx: loop over the HH x WW offsets and add (+=)
     raise NotImplementedError("conv2d_backward in student/layers/conv.py is not implemented yet")

@@ -22,14 +22,18 @@ def dropout_forward(x: np.ndarray, p: float, training: bool = True,
 
     x: array of any shape; out is shaped like x. The mask comes from a generator
     seeded with ``seed`` (``np.random.default_rng(seed)``): the same seed gives
-    the same mask, None a fresh one. In eval mode (training=False) and for p = 0, out is a
-    copy of x. ValueError unless 0 <= p < 1.
+    the same mask, None a fresh one; numpy's global random state is never used.
+    In eval mode (training=False) and for p = 0, out is a copy of x (a new array,
+    never x itself). ValueError unless 0 <= p < 1.
     """
     raise NotImplementedError("dropout_forward in student/layers/dropout.py is not implemented yet")
 
 
 def dropout_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
-    """Returns dx = dout times the forward's scaled mask (dout itself where dropout was the identity)."""
+    """Returns dx = dout times the forward's scaled mask (a copy of dout where dropout was the identity).
+
+    Only reads the cache: a second call on the same cache gives the same dx.
+    """
     raise NotImplementedError("dropout_backward in student/layers/dropout.py is not implemented yet")
 
 
@@ -37,7 +41,8 @@ class Dropout(nn.Module):
     """Inverted dropout with drop probability ``p``; the identity in eval mode and for p = 0.
 
     The mask comes from torch's global generator (``torch.manual_seed`` fixes
-    it). ValueError at construction unless 0 <= p < 1.
+    it), a new one at every call in training mode. ValueError at construction
+    unless 0 <= p < 1.
     """
 
     def __init__(self, p: float = 0.5):

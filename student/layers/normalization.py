@@ -27,7 +27,8 @@ def batchnorm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, runnin
     the running statistics become (1 - momentum) * old + momentum * batch (the
     unbiased variance for running_var); this needs more than one value per
     feature (ValueError otherwise). In eval mode the running statistics are used
-    and returned unchanged (as copies). The inputs are never modified.
+    and returned unchanged, as copies (new arrays, never the arguments
+    themselves). The inputs are never modified.
     """
     # TODO: statistics over every axis but axis 1; reshape (D,) vectors to broadcast against x
     raise NotImplementedError("batchnorm_forward in student/layers/normalization.py is not implemented yet")
@@ -38,7 +39,8 @@ def batchnorm_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.n
 
     dout: upstream gradient shaped like x; dx is shaped like x, dgamma and dbeta
     like gamma. In training mode the batch mean and variance depend on x and
-    their gradients are part of dx; in eval mode they are constants.
+    their gradients are part of dx; in eval mode they are constants. Only reads
+    the cache: a second call on the same cache gives the same gradients.
     """
     # TODO: the batch mean and variance are functions of x too
     raise NotImplementedError("batchnorm_backward in student/layers/normalization.py is not implemented yet")
@@ -48,7 +50,9 @@ class BatchNorm(nn.Module):
     """Batch normalization over axis 1 of 2-D ``(N, D)`` or 4-D ``(N, C, H, W)`` input, as nn.BatchNorm1d/2d.
 
     Parameters ``weight`` (ones) and ``bias`` (zeros), buffers ``running_mean``
-    (zeros) and ``running_var`` (ones), each of shape (num_features,).
+    (zeros) and ``running_var`` (ones), each of shape (num_features,). The
+    buffers never require grad and carry no autograd history, so that a
+    backward pass in eval mode after any number of training steps works.
     """
 
     def __init__(self, num_features: int, momentum: float = 0.1, eps: float = 1e-5):
@@ -61,8 +65,9 @@ class BatchNorm(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Returns x normalized per feature, scaled by weight and shifted by bias; shaped like x.
 
-        In training mode this updates the running statistics (without
-        gradient) and needs more than one value per feature (ValueError otherwise).
+        In training mode this updates the running statistics (under
+        torch.no_grad()) and needs more than one value per feature (ValueError
+        otherwise). x may be non-contiguous (a permuted tensor).
         """
         # TODO: batch statistics in training mode, running statistics in eval mode
         raise NotImplementedError("forward in student/layers/normalization.py is not implemented yet")

@@ -23,7 +23,8 @@ def maxpool2d_forward(x: np.ndarray, kernel_size: int = 2, stride: int | None = 
     x: (N, C, H, W); windows are k x k with k = kernel_size; stride None means
     stride = kernel_size. Ties: the first maximum of a window in row-major
     order is the one that receives the gradient in the backward pass, as in
-    torch. Raises ValueError when the kernel is larger than the input.
+    torch. Raises ValueError when the kernel is larger than the input. x may hold
+    integers (uint8 pixels, say; out then has x's dtype) and be non-contiguous.
     """
     # TODO: view every window with sliding_window_view, keep the stride-th ones
     raise NotImplementedError("maxpool2d_forward in student/layers/pool.py is not implemented yet")
@@ -32,9 +33,9 @@ def maxpool2d_forward(x: np.ndarray, kernel_size: int = 2, stride: int | None = 
 def maxpool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
     """Returns dx, shape (N, C, H, W): each dout value goes to the (first) maximum of its window.
 
-    dout: (N, C, H_out, W_out). Inputs that are the maximum of several
+    dout: (N, C, H_out, W_out), floating. Inputs that are the maximum of several
     overlapping windows receive the sum of those windows' gradients; all other
-    inputs get 0.
+    inputs get 0. dx is floating whatever x's dtype was (integers included).
     """
     # TODO: loop over the k x k offsets of a window and add dout where that offset held the maximum
     raise NotImplementedError("maxpool2d_backward in student/layers/pool.py is not implemented yet")
@@ -45,6 +46,7 @@ def avgpool2d_forward(x: np.ndarray, kernel_size: int = 2, stride: int | None = 
 
     x: (N, C, H, W); windows are k x k with k = kernel_size; stride None means
     stride = kernel_size. Raises ValueError when the kernel is larger than the input.
+    x may hold integers (out is floating) and be non-contiguous.
     """
     raise NotImplementedError("avgpool2d_forward in student/layers/pool.py is not implemented yet")
 
@@ -52,6 +54,7 @@ def avgpool2d_forward(x: np.ndarray, kernel_size: int = 2, stride: int | None = 
 def avgpool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
     """Returns dx, shape (N, C, H, W): each dout value spread evenly, dout / (k * k), over its window.
 
-    dout: (N, C, H_out, W_out), k = kernel_size. Where windows overlap, their shares add up.
+    dout: (N, C, H_out, W_out), floating, k = kernel_size. Where windows overlap, their shares add up.
+    dx is floating whatever x's dtype was (integers included).
     """
     raise NotImplementedError("avgpool2d_backward in student/layers/pool.py is not implemented yet")

@@ -16,7 +16,8 @@ class Residual(nn.Module):
         self.f = f
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Returns x + f(x), shaped like x."""
+        """Returns x + f(x), a new tensor shaped like x: neither x nor the tensor f returned is modified (f may
+        return x itself, as nn.Identity does)."""
         raise NotImplementedError("forward in student/layers/residual.py is not implemented yet")
 
 

@@ -1,8 +1,9 @@
 """Multi-layer perceptrons in torch: a plain MLP and a residual MLP built from ResidualBlocks.
 
 Both take ``x`` of shape ``(N, in_features)``, or ``(N, d1, ..., dk)`` with
-``d1 * ... * dk = in_features`` (images are flattened first), and return
-``(N, out_features)``. Activations are named as in ``layers.activations.ACTIVATIONS``.
+``d1 * ... * dk = in_features`` (images are flattened first, in C order: ``flatten``
+or ``reshape``, which accept a non-contiguous x such as a permuted tensor), and
+return ``(N, out_features)``. Activations are named as in ``layers.activations.ACTIVATIONS``.
 """
 from __future__ import annotations
 

@@ -19,8 +19,9 @@ class SoftmaxRegression:
         """Builds the model with W1 of shape (input_size, num_classes) drawn as 0.001 * standard normal.
 
         W1 is drawn from ``numpy.random.default_rng(seed)`` (so ``seed`` alone
-        decides it, ``seed=0`` included); there is no bias. ``gradients`` holds
-        a zero array of the same shape under the same key.
+        decides it, ``seed=0`` included, and the global random states are left
+        alone); there is no bias. ``gradients`` holds a zero array of the same
+        shape under the same key.
         """
         self.input_size = input_size
         self.num_classes = num_classes
@@ -33,8 +34,9 @@ class SoftmaxRegression:
         X: (N, input_size); y: integer labels (N,) in [0, num_classes).
         scores = ReLU(X @ W1) of shape (N, num_classes); the predicted class is
         the argmax of the scores. In ``mode="train"`` the gradient of the loss
-        with respect to W1 is stored in ``gradients["W1"]``; any other mode
-        (e.g. ``"valid"``) only evaluates.
+        on this batch with respect to W1 is stored in ``gradients["W1"]``,
+        replacing the last pass's (gradients never add up across calls); any
+        other mode (e.g. ``"valid"``) only evaluates.
         """
         raise NotImplementedError("forward in student/models/softmax_regression.py is not implemented yet")
 

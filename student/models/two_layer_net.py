@@ -23,7 +23,8 @@ class TwoLayerNet:
 
         W1 and W2 are ``weight_scale * standard normal`` from
         ``numpy.random.default_rng(seed)`` (``seed`` alone decides them, 0
-        included); the biases start at zero. ``activation`` names a numpy pair of
+        included, and the global random states are left alone); the biases
+        start at zero. ``activation`` names a numpy pair of
         ``layers.activations`` (``"sigmoid"``, ``"relu"``, ``"tanh"``,
         ``"leaky_relu"``, ``"silu"``, ``"gaussian"``). ``gradients`` holds zero
         arrays under the same keys.
@@ -46,8 +47,9 @@ class TwoLayerNet:
         X: (N, input_size); y: integer labels (N,) in [0, num_classes).
         h = act(X @ W1 + b1) of shape (N, hidden_size); scores = h @ W2 + b2 of
         shape (N, num_classes); the predicted class is the argmax of the scores.
-        In ``mode="train"`` the gradients of the loss with respect to every
-        weight are stored in ``gradients``; any other mode only evaluates.
+        In ``mode="train"`` the gradients of the loss on this batch with respect
+        to every weight are stored in ``gradients``, replacing the last pass's
+        (gradients never add up across calls); any other mode only evaluates.
         """
         # TODO: linear_forward, self._act_forward, linear_forward, cross_entropy; then back
         raise NotImplementedError("forward in student/models/two_layer_net.py is not implemented yet")

@@ -38,6 +38,10 @@ class Adam:
     betas: the factors (beta1, beta2) of the first and second moment averages;
     eps: added to sqrt(v_hat), outside the square root; weight_decay: the L2
     factor added to the gradient (not decoupled as in AdamW).
+
+    In a training loop it behaves as torch.optim.Adam, also when the gradients
+    add up over several backward passes without zero_grad() (backward adds into
+    the same ``.grad`` tensors): the moments are the optimizer's own tensors.
     """
 
     def __init__(self, params: Iterable[torch.Tensor], lr: float = 1e-3,
@@ -60,5 +64,6 @@ class Adam:
         raise NotImplementedError("step in student/optimizers/adam.py is not implemented yet")
 
     def zero_grad(self) -> None:
-        """Returns None; sets the gradient of every parameter to None."""
+        """Returns None; sets the gradient of every parameter to None, and touches nothing else (the moments and
+        step counts stay as they are)."""
         raise NotImplementedError("zero_grad in student/optimizers/adam.py is not implemented yet")

@@ -115,7 +115,8 @@ def make_spirals(n_per_class: int, n_classes: int = 3, noise: float = 0.2,
     ``linspace(4k, 4(k+1), n_per_class) + noise * standard normal``, points
     ``(r sin t, r cos t)``; classes follow one another. X: float64
     ``(n_per_class * n_classes, 2)``; y: int64 labels. ``seed`` (0 included)
-    seeds a numpy Generator; None draws fresh noise.
+    seeds a numpy Generator (numpy's global random state is left alone); None
+    draws fresh noise, the points otherwise as above.
     """
     raise NotImplementedError("make_spirals in student/utils/data.py is not implemented yet")
 
@@ -138,6 +139,7 @@ def normalize(X_train: np.ndarray, *others: np.ndarray) -> tuple[np.ndarray, ...
     training standard deviation (``ddof=0``), so the normalized training set has
     mean 0 and variance 1. A feature that is constant in the training set is only
     centered (divided by 1). ``others`` (validation, test) use the same statistics.
+    The inputs may hold integers (uint8 pixels, say); the results are floating.
     Always returns a tuple, one array per input.
     """
     # TODO: the mean and std come from X_train alone
@@ -152,7 +154,8 @@ def generate_batched_data(X: np.ndarray, y: np.ndarray, batch_size: int, shuffle
     ``(i+1)*batch_size`` of the (optionally shuffled) order; the last batch is
     smaller when ``batch_size`` does not divide N. ``shuffle`` applies one
     permutation to X and y together, drawn from a numpy Generator seeded with
-    ``seed`` (0 included; None draws a fresh order).
+    ``seed`` (0 included; numpy's global random state is left alone; None draws a
+    fresh order, the batches otherwise as above).
     """
     # TODO: one permutation indexes both X and y
     raise NotImplementedError("generate_batched_data in student/utils/data.py is not implemented yet")

@@ -13,8 +13,11 @@ def numerical_gradient(f: Callable[[np.ndarray], np.ndarray | float], x: np.ndar
     f: a function of the array ``x``. Without ``df``, f returns a scalar and the
     result is df/dx; with ``df`` (shaped like f(x)), the result is the gradient of
     sum(df * f(x)), i.e. the backward pass of f for upstream gradient ``df``.
-    Each entry is (g(x + h e_i) - g(x - h e_i)) / (2h). ``x`` is perturbed in place
-    one entry at a time and every entry is put back, so x is unchanged afterwards.
+    Each entry is (g(x + h e_i) - g(x - h e_i)) / (2h). ``x`` is perturbed in place,
+    in its own memory, one entry at a time and every entry is put back, so x is
+    unchanged afterwards. x may be any writable float array, a non-contiguous
+    one included (a transposed or sliced view), and f may ignore its argument
+    and read x through a closure, as in CS231n's ``lambda _: net.loss(X, y)``.
     f's output is copied, so an f that returns a view of x is handled.
     """
     # TODO: perturb one entry at a time by +h and -h, and put it back

@@ -45,7 +45,8 @@ def he_normal(fan_in: int, fan_out: int, rng: np.random.Generator | int | None =
 
 
 def init_module_(module: nn.Module, scheme: str, seed: int | None = None) -> nn.Module:
-    """Returns ``module`` after re-initializing, in place, every Linear, Conv1d and Conv2d in it.
+    """Returns ``module`` after re-initializing, in place, every Linear, Conv1d and Conv2d in it (any module that
+    is an instance of nn.Linear, nn.Conv1d or nn.Conv2d, subclasses included).
 
     Each weight is filled according to ``scheme``: ``"zeros"``, ``"normal"``
     (std 0.01), ``"xavier"`` (std ``sqrt(1 / fan_in)``) or ``"he"`` (std
@@ -53,7 +54,8 @@ def init_module_(module: nn.Module, scheme: str, seed: int | None = None) -> nn.
     ``in_channels / groups`` times the kernel size for convolutions. Every bias of
     those layers becomes zero; other modules are left alone. The parameters stay
     the same tensors (an optimizer built before still sees them). With ``seed``
-    (0 included) the draws come from a private ``torch.Generator``, so the global
+    (0 included) every draw comes from one private ``torch.Generator`` seeded once
+    with it, so two layers of the same shape get different weights and the global
     RNG is untouched; with None they come from the global RNG.
     Raises ValueError for an unknown scheme.
     """

@@ -20,7 +20,8 @@ def plot_curves(history: Any, path: str | Path, title: str | None = None) -> str
     validation curve against the epoch (1, 2, ...), axis labels and a legend;
     an empty list is simply not drawn, and one epoch shows as a single marker.
     ``title`` goes above both panels. Uses matplotlib's ``Figure`` (the Agg
-    renderer) without pyplot, so it works without a display and opens no window.
-    Missing parent folders are created.
+    renderer) without pyplot, so it works without a display, opens no window and
+    leaves no pyplot figure open (with pyplot, close the figure before
+    returning). Missing parent folders are created.
     """
     raise NotImplementedError("plot_curves in student/utils/plot.py is not implemented yet")

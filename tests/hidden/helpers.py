@@ -1,12 +1,15 @@
-"""Helpers shared by hidden test files: numeric gradients, torch activation oracles, optimizer trajectories,
-MLP and CNN references."""
+"""Helpers shared by hidden test files: numeric gradients, checks beyond one call (new arrays, a repeated backward,
+non-contiguous inputs, global random states, state across passes and real training loops), torch activation
+oracles, optimizer trajectories, MLP and CNN references."""
 import numpy as np
 import torch
 
 from grader.testkit import checks
+from grader.testkit.probes.generic import build_keeping_global_rngs
 from grader.testkit.probes.losses import losses_at
-from grader.testkit.probes.numpy_layers import outputs_at
-from grader.testkit.probes.training import numpy_model_losses_at
+from grader.testkit.probes.numpy_layers import forward_backward_twice, outputs_at
+from grader.testkit.probes.optim import loop, training_loop
+from grader.testkit.probes.training import numpy_model_forward, numpy_model_losses_at, numpy_model_passes
 from tests.hidden.strategies import gaussian
 
 
@@ -75,6 +78,75 @@ def numeric_model_gradients(impl, name, kwargs, X, y, weights):
     return dict(zip(keys, centered_differences(values_at, weights, keys)))
 
 
+# ---- every numpy layer: beyond one call on fresh contiguous input ----
+def check_layer_calls(impl, module, name, args, dout, kwargs=None, what=None):
+    """Checks SPEC's promises on numpy layer ``name`` beyond one call on fresh contiguous input.
+
+    Every array the forward and the backward pass return is new (shares no
+    memory with an argument, dout or another returned array); a second backward
+    from the same cache, after the caller wrote into the first gradients, gives
+    them again (backward only reads its cache); and the same arguments laid out
+    non-contiguously (transposed or sliced views) give the same results.
+    """
+    what = what or name
+    got = impl.probe(forward_backward_twice, module, name, args, dout, kwargs)
+    assert not got["shared"], (
+        f"{what}: {got['shared'][0]} share memory: every array a layer returns must be a new one (return x.copy() "
+        "where the layer is the identity, never an argument or a view of one)")
+    grads = got["grads"]
+    assert isinstance(got["grads_again"], list) and len(got["grads_again"]) == len(grads), \
+        f"{what}: {name}_backward returned a different number of gradients on a second call"
+    for i, (first, again) in enumerate(zip(grads, got["grads_again"])):
+        checks.close(again, checks.array(first, f"gradient {i} of {name}_backward", kind="fiu"),
+                     f"gradient {i} of a second {name}_backward from the same cache", tol=1e-12, reveal=False,
+                     hint="backward must only read its cache: compute into new arrays (no +=, *= or [...] = on a "
+                          "cached array), and return arrays the cache does not hold")
+    transposed = impl.probe(forward_backward_twice, module, name, args, dout, kwargs, layout="F")
+    for label, got_value, value in [("the output", transposed["out"], got["out"]),
+                                    *[(f"value {i + 2} of {name}_forward", a, b)
+                                      for i, (a, b) in enumerate(zip(transposed["extra"], got["extra"]))],
+                                    *[(f"gradient {i}", a, b)
+                                      for i, (a, b) in enumerate(zip(transposed["grads"], grads))]]:
+        checks.close(got_value, checks.array(value, label, kind="fiu"),
+                     f"{what}: {label} for non-contiguous (transposed) inputs", tol=1e-9, reveal=False,
+                     hint="inputs may be views with any strides: use reshape (not x.shape = ...) and let numpy "
+                          "index them; never build windows with strides computed from the shape")
+    return got
+
+
+# ---- every seeded function ----
+GLOBAL_STATES = {"random": "Python's random module", "numpy": "numpy's global random state (np.random.*)",
+                 "torch": "torch's global generator"}
+
+
+def check_global_rngs_untouched(impl, name, args, kwargs=None, part=None, what=None):
+    """Checks that ``name(*args, **kwargs)``, given a seed, leaves Python's, numpy's and torch's global random
+    states as they were (SPEC: a seeded function draws from its own generator only); returns its result (item or
+    attribute ``part``, see ``build_keeping_global_rngs``)."""
+    got = impl.probe(build_keeping_global_rngs, name, args, kwargs, part)
+    changed = got.get("changed") if isinstance(got, dict) else None
+    assert isinstance(changed, list), f"{what or name}: the probe returned no result"
+    assert not changed, (
+        f"{what or name} changed {GLOBAL_STATES.get(changed[0], changed[0])}\n  hint: with a seed, draw from a "
+        "generator of your own (np.random.default_rng(seed)); never seed or draw from the global state")
+    return got["out"]
+
+
+# ---- models/softmax_regression.py and models/two_layer_net.py ----
+def check_gradients_of_the_last_pass(impl, name, kwargs, weights, first, second, what):
+    """Checks that one numpy model run on batch ``first`` then on batch ``second`` (``(X, y)``, train mode), then
+    evaluated on ``first`` (mode "valid"), holds the gradients a fresh model computes on ``second`` alone."""
+    calls = [[*first, "train"], [*second, "train"], [*first, "valid"]]
+    got = impl.probe(numpy_model_passes, name, kwargs, calls, weights)
+    assert isinstance(got, list) and len(got) == 3, f"{what}: the probe returned no result"
+    fresh = impl.probe(numpy_model_forward, name, kwargs, *second, weights=weights)["gradients"]
+    for k, when in ((1, "after a second training pass"), (2, "after a second training pass and an evaluation")):
+        for key, value in fresh.items():
+            checks.close(got[k]["gradients"].get(key), value, f"{what}: gradients[{key!r}] {when}", reveal=False,
+                         hint="store the gradients of this pass (self.gradients[key] = dW), never add them to the "
+                              "last pass's (+=); a mode other than 'train' leaves them alone")
+
+
 # ---- layers/activations.py ----
 ORACLES = {
     "sigmoid": torch.sigmoid,
@@ -111,6 +183,21 @@ def torch_trajectory(optimizer_cls, params, grads, **kwargs):
         optimizer.step()
         out.append([t.detach().numpy().copy() for t in tensors])
     return out
+
+
+def check_training_loop(impl, name, oracle, kwargs, zero_grad, what):
+    """Runs optimizer ``name`` in a real training loop (``probes.optim.training_loop``: per step zero_grad() when
+    ``zero_grad``, else gradients added up in the same .grad tensors, then backward and step()) on a drawn problem
+    whose parameter 3 gets no gradient at some steps, and compares every step with torch.optim class ``oracle``."""
+    params, targets = draw_problem(6, 8, none_steps={2, 5})
+    got = impl.probe(loop, name, params, targets, kwargs, zero_grad=zero_grad)
+    expected = training_loop(lambda tensors: oracle(tensors, **kwargs), params, targets, zero_grad)
+    hint = ("zero_grad() sets the gradients to None and touches nothing else (momentum buffers, moments and step "
+            "counts stay)" if zero_grad else
+            "without zero_grad() backward adds into the same .grad tensors: keep state in tensors of your own "
+            "(torch.zeros_like(p), or g.clone()), never a reference to p.grad")
+    assert isinstance(got, dict) and isinstance(got.get("params"), list), f"{what}: the probe returned no result"
+    check_trajectory(got["params"], [[t.numpy() for t in step] for step in expected["params"]], what, hint=hint)
 
 
 def check_trajectory(got, expected, what, hint=""):

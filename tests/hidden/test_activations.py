@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from grader.testkit import checks
 from grader.testkit.probes.numpy_layers import forward_backward
 from grader.testkit.probes.torch_modules import backward
-from tests.hidden.helpers import ORACLES, numeric_layer_gradients
+from tests.hidden.helpers import ORACLES, check_layer_calls, numeric_layer_gradients
 from tests.hidden.strategies import float_arrays, gaussian, seeds
 
 MOD = "layers.activations"
@@ -87,3 +87,13 @@ def test_activation_backward_leaves_dout_unchanged(impl, name, x, seed):
     dout = gaussian(seed, *x.shape)
     got = impl.probe(forward_backward, MOD, name, [x], dout.copy())
     checks.unchanged(dout, got["dout_after"], f"the input dout of {name}_backward")
+
+
+@weight(1)
+@pytest.mark.parametrize("name", list(ORACLES))
+def test_activation_returns_new_arrays_repeats_its_backward_and_takes_any_layout(impl, name):
+    """The output and dx are new arrays, a second backward from one cache gives dx again, and a transposed x (and
+    dout) gives the same results."""
+    x = gaussian(1, 3, 4)
+    x[0, :2] = 0.0
+    check_layer_calls(impl, MOD, name, [x], gaussian(2, 3, 4), what=f"{name}_forward/_backward")

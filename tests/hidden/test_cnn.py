@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from grader.testkit import checks
 from grader.testkit.probes.models import trace
 from grader.testkit.probes.torch_modules import describe
+from grader.testkit.probes.torch_modules import forward_backward as module_forward_backward
 from tests.hidden.helpers import ORACLES, act, batchnorm, inputs
 from tests.hidden.strategies import gaussian
 
@@ -215,3 +216,22 @@ def test_convnet_dropout_zeroes_head_inputs_and_scales_the_rest(impl, dims):
         assert gap.max() < 1e-5, \
             "the head's inputs that dropout keeps should be the flattened features scaled by 1 / (1 - p)"
     checks.allclose(got["out"], calls[-1]["output"], "the network output", reveal=False)
+
+
+@weight(1)
+@pytest.mark.parametrize("dims", [2, 1])
+def test_convnet_takes_images_permuted_from_channels_last(impl, dims):
+    """An input stored channels-last and permuted to (N, C, H, W) (not contiguous) gives the output and input gradient
+    of its contiguous copy: the convolutions keep that memory order, so flatten the features with flatten or
+    reshape."""
+    size = 6 if dims == 2 else 12
+    x, dout = inputs(10, 2, 3, *[size] * dims), inputs(11, 2, 4)
+    args, kwargs = [3, 4, size], {"channels": [4], "extra_layers": 1}
+    plain = impl.probe(module_forward_backward, NETS[dims], x, dout, args=args, kwargs=kwargs)
+    permuted = impl.probe(module_forward_backward, NETS[dims], x, dout, args=args, kwargs=kwargs,
+                          layout="channels_last")
+    what = NETS[dims].rpartition(":")[2]
+    hint = "flatten with h.flatten(1) or h.reshape(len(h), -1): h.view(...) fails on a non-contiguous tensor"
+    checks.allclose(permuted["out"], plain["out"], f"{what} output for a channels-last input", reveal=False,
+                    hint=hint)
+    checks.allclose(permuted["dx"], plain["dx"], f"the gradient of {what} for a channels-last input", reveal=False)

@@ -1,4 +1,5 @@
 """Hidden tests of layers/conv.py: torch as oracle over shapes, strides and paddings, numeric gradients, edge cases."""
+import numpy as np
 import torch
 from gradescope_utils.autograder_utils.decorators import weight
 from hypothesis import assume, given
@@ -7,7 +8,7 @@ from hypothesis import strategies as st
 from grader.testkit import checks
 from grader.testkit.probes.numpy_layers import forward_backward
 from grader.testkit.probes.torch_modules import backward
-from tests.hidden.helpers import numeric_layer_gradients
+from tests.hidden.helpers import check_layer_calls, numeric_layer_gradients
 from tests.hidden.strategies import gaussian, seeds
 
 MOD = "layers.conv"
@@ -145,3 +146,24 @@ def test_conv2d_backward_leaves_dout_unchanged(impl, config, seed):
     x, w, b, dout, stride, pad = conv_problem(config, seed)
     got = impl.probe(forward_backward, MOD, "conv2d", [x, w, b], dout.copy(), {"stride": stride, "pad": pad})
     checks.unchanged(dout, got["dout_after"], "the input dout of conv2d_backward")
+
+
+@weight(1)
+def test_conv2d_returns_new_arrays_repeats_its_backward_and_takes_any_layout(impl):
+    """out, dx, dw and db are new arrays, a second backward from one cache gives them again, and transposed inputs
+    give the same results."""
+    x, w, b, dout, stride, pad = conv_problem(((2, 3, 5, 6), (2, 3, 3, 2), 2, 1), 11)
+    check_layer_calls(impl, MOD, "conv2d", [x, w, b], dout, {"stride": stride, "pad": pad},
+                      what="conv2d_forward/_backward")
+
+
+@weight(1)
+def test_conv2d_takes_integer_pixels(impl):
+    """uint8 images convolve as their values do, and the gradients (dx included) are floating."""
+    x = np.random.default_rng(12).integers(0, 256, (2, 2, 5, 4)).astype(np.uint8)
+    _, w, b, dout, stride, pad = conv_problem(((2, 2, 5, 4), (3, 2, 3, 3), 1, 1), 13)
+    got = impl.probe(forward_backward, MOD, "conv2d", [x, w, b], dout, {"stride": stride, "pad": pad})
+    expected = torch_conv(x.astype(np.float64), w, b, stride, pad, dout)
+    for name, actual, oracle in zip(["conv2d_forward", "dx", "dw", "db"], [got["out"], *got["grads"]], expected):
+        checks.close(checks.array(actual, f"{name} for uint8 images"), oracle, f"{name} for uint8 images",
+                     reveal=False, hint="allocate the padded input and dx in a floating dtype, not x's uint8")

@@ -9,6 +9,7 @@ from grader.grading.datasets import MNIST1D_SEEDS, TRUSTED
 from grader.testkit import checks
 from grader.testkit.probes.generic import call_keeping_global_rngs
 from grader.testkit.probes.utils import raised_message
+from tests.hidden.helpers import check_global_rngs_untouched
 from tests.hidden.strategies import gaussian, seeds
 from tests.public.helpers import write_cifar_batch, write_idx, write_pickle
 
@@ -385,11 +386,12 @@ def _angle_noise(X, n, k):
 
 
 @weight(1)
-@pytest.mark.parametrize("noise", [0.05, 0.3])
-def test_make_spirals_adds_angle_noise_of_the_given_scale(impl, noise):
-    """Each angle gets noise * a standard normal draw: the residuals have mean 0 and standard deviation noise."""
+@pytest.mark.parametrize("noise, seed", [(0.05, 3), (0.3, 3), (0.3, None)])
+def test_make_spirals_adds_angle_noise_of_the_given_scale(impl, noise, seed):
+    """Each angle gets noise * a standard normal draw: the residuals have mean 0 and standard deviation noise, with
+    a seed or without (seed=None draws fresh noise, of the same law)."""
     n, k = 301, 4
-    X, _ = impl.call(f"{MOD}:make_spirals", n, n_classes=k, noise=noise, seed=3)
+    X, _ = impl.call(f"{MOD}:make_spirals", n, n_classes=k, noise=noise, seed=seed)
     radii = np.linalg.norm(checks.array(X, "make_spirals X", shape=(n * k, 2)), axis=1)
     checks.close(radii, np.tile(np.linspace(0.0, 1.0, n), k), "the radii of make_spirals points", tol=1e-8,
                  atol=1e-12, reveal=False, hint="noise moves the angle only: r = linspace(0, 1, n_per_class)")
@@ -482,8 +484,17 @@ def test_generate_batched_data_leaves_its_inputs_unchanged(impl, n, batch_size, 
 def test_generate_batched_data_with_seed_none_draws_a_fresh_order(impl):
     """shuffle=True with seed=None gives a different order on each call."""
     X, y = np.arange(60.0).reshape(30, 2), np.arange(30)
-    orders = [np.concatenate(impl.call(f"{MOD}:generate_batched_data", X, y, 7, shuffle=True)[1]).tolist()
-              for _ in range(2)]
+    orders = []
+    for _ in range(2):
+        xb, yb = impl.call(f"{MOD}:generate_batched_data", X, y, 7, shuffle=True)
+        assert [len(b) for b in yb] == [7, 7, 7, 7, 2], \
+            "generate_batched_data(shuffle=True, seed=None): batches of batch_size, the last one smaller"
+        ys = np.concatenate(yb)
+        assert sorted(ys.tolist()) == list(range(30)), \
+            "generate_batched_data(shuffle=True, seed=None) should give every sample exactly once"
+        checks.close(np.concatenate(xb), X[ys], "generate_batched_data(shuffle=True, seed=None): x batches against "
+                     "their labels", reveal=False, hint="index X and y with the same permutation, seed or no seed")
+        orders.append(ys.tolist())
     assert orders[0] != orders[1], "generate_batched_data(shuffle=True, seed=None) gave the same order twice"
 
 
@@ -505,3 +516,31 @@ def test_load_mnist1d_restores_the_global_random_states(impl):
     assert got["untouched"], ("load_mnist1d should leave Python's and numpy's global random state as it found "
                               "them\n  hint: save random.getstate() and np.random.get_state() before make_dataset "
                               "and restore them after")
+
+
+@weight(1)
+@pytest.mark.parametrize("name, args, kwargs", [
+    ("make_spirals", [20], {"seed": 3}),
+    ("make_spirals", [20], {"seed": 0}),
+    ("generate_batched_data", [np.arange(40.0).reshape(20, 2), np.arange(20), 6], {"shuffle": True, "seed": 3}),
+], ids=["spirals", "spirals_seed_0", "batches"])
+def test_seeded_data_functions_leave_the_global_random_states_alone(impl, name, args, kwargs):
+    """Given a seed, make_spirals and generate_batched_data draw from their own Generator: Python's, numpy's and
+    torch's global random states are as they were."""
+    check_global_rngs_untouched(impl, f"{MOD}:{name}", args, kwargs, what=f"{name}(..., seed={kwargs['seed']})")
+
+
+@weight(1)
+def test_normalize_takes_integer_pixels(impl):
+    """uint8 images normalize to floating arrays with the statistics of their values."""
+    rng = np.random.default_rng(8)
+    X_train, X_val = rng.integers(0, 256, (6, 2, 3)).astype(np.uint8), rng.integers(0, 256, (3, 2, 3)).astype(np.uint8)
+    X_train[:, 0, 0] = 7  # a constant entry
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    got = impl.call(f"{MOD}:normalize", X_train, X_val)
+    assert isinstance(got, list) and len(got) == 2, "normalize should return one array per input"
+    for k, (out, X) in enumerate(zip(got, (X_train, X_val))):
+        checks.close(checks.array(out, f"normalize of uint8 images (array {k})", shape=X.shape), (X - mean) / std,
+                     f"normalize of uint8 images (array {k})", tol=1e-6, reveal=False,
+                     hint="compute in floating point: (X - mean) / std as a new array, not in place in X's dtype")

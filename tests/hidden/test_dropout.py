@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from grader.testkit import checks
 from grader.testkit.probes.numpy_layers import forward, forward_backward
+from grader.testkit.probes.torch_layers import train_then_eval
 from grader.testkit.probes.torch_modules import forward_backward as module_forward_backward
-from tests.hidden.helpers import numeric_layer_gradients
+from tests.hidden.helpers import check_global_rngs_untouched, check_layer_calls, numeric_layer_gradients
 from tests.hidden.strategies import gaussian, seeds
 
 MOD = "layers.dropout"
@@ -124,12 +125,18 @@ def test_dropout_rejects_p_outside_zero_to_one(impl, p):
 
 @weight(1)
 def test_dropout_without_a_seed_draws_a_fresh_mask_each_call(impl):
-    """dropout_forward with seed=None draws a new mask at every call."""
-    x = nonzero_input(0, 20, 50)
-    outs = [impl.probe(forward, MOD, "dropout", [x, 0.5])["out"] for _ in range(2)]
-    masks = [checks.array(out, "dropout_forward(x, 0.5)", shape=x.shape) == 0 for out in outs]
+    """dropout_forward with seed=None draws a new mask at every call, of the same law: a fraction p dropped, the
+    rest scaled, the gradient through the kept entries."""
+    x = nonzero_input(0, 200, 50)
+    dout = gaussian(1, *x.shape)
+    outs = []
+    for _ in range(2):
+        got = impl.probe(forward_backward, MOD, "dropout", [x, 0.3], dout)
+        check_inverted_dropout(got["out"], x, got["grads"][0], dout, 0.3, "dropout_forward(x, 0.3) without a seed")
+        outs.append(got["out"])
+    masks = [checks.array(out, "dropout_forward(x, 0.3)", shape=x.shape) == 0 for out in outs]
     assert not np.array_equal(*masks), (
-        "dropout_forward(x, 0.5) without a seed drew the same mask of 1000 entries twice\n"
+        "dropout_forward(x, 0.3) without a seed drew the same mask of 10000 entries twice\n"
         "  hint: np.random.default_rng(None) draws fresh entropy; do not replace a missing seed by a fixed one")
 
 
@@ -211,3 +218,34 @@ def test_dropout_backward_leaves_dout_unchanged(impl, p, training, seed, shape):
     got = impl.probe(forward_backward, MOD, "dropout", [nonzero_input(seed, *shape), p], dout.copy(),
                      {"training": training, "seed": seed})
     checks.unchanged(dout, got["dout_after"], f"the input dout of dropout_backward (p={p}, training={training})")
+
+
+@weight(1)
+@pytest.mark.parametrize("p, training", [(0.3, True), (0.3, False), (0.0, True)],
+                         ids=["training", "eval", "p_zero"])
+def test_dropout_returns_new_arrays_repeats_its_backward_and_takes_any_layout(impl, p, training):
+    """out and dx are new arrays, copies where dropout is the identity (eval mode, p = 0); a second backward from
+    one cache gives dx again; a transposed x gives the same results."""
+    check_layer_calls(impl, MOD, "dropout", [nonzero_input(3, 4, 5), p], gaussian(4, 4, 5),
+                      {"training": training, "seed": 5}, what=f"dropout (p={p}, training={training})")
+
+
+@weight(1)
+def test_dropout_module_draws_a_new_mask_at_every_call(impl):
+    """Two training-mode calls of one Dropout module on the same input drop different entries."""
+    x = nonzero_input(6, 20, 50)
+    got = impl.probe(train_then_eval, MODULE, [x, x], x, args=[0.5])
+    masks = [checks.array(out, "Dropout(0.5)(x)", shape=x.shape) == 0 for out in got["train_outs"]]
+    assert len(masks) == 2 and not np.array_equal(*masks), (
+        "one Dropout(0.5) module dropped the same entries in two calls: draw a new mask at every forward call "
+        "(torch.rand_like(x)), never keep one in the module")
+
+
+@weight(1)
+@pytest.mark.parametrize("seed", [0, 3])
+def test_dropout_with_a_seed_leaves_the_global_random_states_alone(impl, seed):
+    """dropout_forward(x, p, seed=...) draws from its own Generator: the global random states stay as they were."""
+    x = nonzero_input(7, 20, 50)
+    out = check_global_rngs_untouched(impl, f"{MOD}:dropout_forward", [x, 0.5], {"seed": seed}, part=0,
+                                      what=f"dropout_forward(x, 0.5, seed={seed})")
+    check_inverted_dropout(out, x, None, None, 0.5, f"dropout_forward(x, 0.5, seed={seed})")

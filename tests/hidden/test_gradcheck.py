@@ -111,3 +111,17 @@ def test_rel_error_is_relative_for_small_arrays(impl, data, shape, scale):
     got = impl.call(f"{MOD}:rel_error", a, b)
     checks.close(got, np.max(np.abs(a - b) / (np.abs(a) + np.abs(b))), "rel_error(a, b) of small arrays",
                  reveal=False, hint="the floor max(1e-8, |a| + |b|) only guards against 0 / 0: it is 1e-8, not 1")
+
+
+@weight(1)
+@given(shape=array_shapes(min_dims=1, max_dims=3, min_side=2, max_side=3), seed=seeds(), closure=st.booleans())
+def test_numerical_gradient_perturbs_x_in_its_own_memory(impl, shape, seed, closure):
+    """x may be a non-contiguous view (a transposed array) and f may read x through a closure instead of its
+    argument, as CS231n's ``lambda _: net.loss(X, y)`` does: every perturbation reaches x itself."""
+    x = gaussian(seed, *shape)
+    got = impl.probe(numerical_gradient_of, "sum_of_cubes", x, layout="F", closure=closure)
+    what = "numerical_gradient of sum(x**3) " + ("read through a closure " if closure else "") + "for a transposed x"
+    checks.close(got["grad"], 3 * x ** 2, what, tol=1e-6, atol=1e-8, reveal=False,
+                 hint="perturb x itself (x[i] += h), never a copy (x.copy(), x.reshape(-1) or x.ravel() of a "
+                      "non-contiguous x): np.nditer(x, flags=['multi_index']) or np.ndindex(x.shape) index x in place")
+    checks.close(got["x_after"], x, "x after numerical_gradient(f, x) for a transposed x", tol=1e-12, reveal=False)

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from grader.testkit import checks
 from grader.testkit.probes.utils import draws_from_generator, init_module
+from tests.hidden.helpers import check_global_rngs_untouched
 from tests.hidden.strategies import seeds
 
 MOD = "utils.init"
@@ -204,3 +205,47 @@ def test_init_module_with_a_seed_leaves_the_global_rng_alone(impl, scheme):
     got = impl.probe(init_module, scheme, seed=3, global_seed=21)
     assert got["global_rng_untouched"], \
         "init_module_ with a seed should draw from its own torch.Generator, not from the global RNG"
+
+
+@weight(1)
+@pytest.mark.parametrize("seed", [0, 4])
+def test_init_module_redraws_subclassed_layers_and_gives_same_shaped_layers_different_weights(impl, seed):
+    """A subclass of nn.Linear is re-initialized too, and with a seed two layers of one shape get different weights
+    (one generator, seeded once, for all the draws)."""
+    got = impl.probe(init_module, "he", seed=seed, twins=True)
+    own, plain = got["params"]["3.weight"], got["params"]["4.weight"]
+    assert np.all(np.asarray(got["params"]["3.bias"]) == 0) and not np.allclose(own, got["before"]["3.weight"]), (
+        "init_module_ skipped a layer whose class is a subclass of nn.Linear\n  hint: select layers with "
+        "isinstance(layer, (nn.Linear, nn.Conv1d, nn.Conv2d)), not by their exact type")
+    assert_normal_sample(np.concatenate([np.ravel(own), np.ravel(plain)]), STD["he"](32),
+                         "the weights of two Linear(32, 32) layers after 'he'")
+    assert not np.allclose(own, plain), (
+        "init_module_ with a seed gave two layers of the same shape the same weights\n  hint: seed one "
+        "torch.Generator once and draw every layer from it, not a new generator per layer")
+
+
+@weight(1)
+@pytest.mark.parametrize("name, args", [("normal", [(5, 6)]), ("xavier_normal", [5, 6]), ("he_normal", [5, 6])])
+def test_initializers_with_an_int_rng_leave_the_global_random_states_alone(impl, name, args):
+    """An int rng seeds a Generator of the initializer's own: the global random states stay as they were."""
+    check_global_rngs_untouched(impl, f"{MOD}:{name}", args, {"rng": 3}, what=f"{name}(..., rng=3)")
+
+
+@weight(1)
+@pytest.mark.parametrize("name, args, std", [("normal", [(64, 80)], 0.01), ("xavier_normal", [64, 80], 0.125),
+                                             ("he_normal", [64, 80], np.sqrt(2 / 64))])
+def test_initializers_without_rng_draw_fresh_weights_of_the_scheme_std(impl, name, args, std):
+    """rng=None draws fresh weights of the same law as a seeded call: N(0, std^2) for the scheme's std."""
+    w = checks.array(impl.call(f"{MOD}:{name}", *args), f"{name}{tuple(args)} without rng", shape=(64, 80))
+    assert_normal_sample(w, std, f"{name}{tuple(args)} without rng", hint="rng=None changes the draws, not the std")
+
+
+@weight(1)
+@pytest.mark.parametrize("scheme", ["normal", "he"])
+def test_init_module_without_seed_draws_every_layer_with_the_scheme_std(impl, scheme):
+    """init_module_(model, scheme) with seed=None draws from the global RNG with the scheme's std."""
+    got = impl.probe(init_module, scheme, seed=None, global_seed=9)
+    for layer, fan_in in LAYERS.items():
+        assert_normal_sample(got["params"][f"{layer}.weight"], STD[scheme](fan_in),
+                             f"a layer's weight after init_module_(model, {scheme!r}) without a seed",
+                             hint="seed=None changes where the draws come from, not the std")

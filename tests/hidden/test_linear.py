@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from grader.testkit import checks
 from grader.testkit.probes.numpy_layers import forward_backward
 from grader.testkit.probes.torch_modules import backward
-from tests.hidden.helpers import numeric_layer_gradients
+from tests.hidden.helpers import check_layer_calls, numeric_layer_gradients
 from tests.hidden.strategies import gaussian, seeds
 
 MOD = "layers.linear"
@@ -85,3 +85,11 @@ def test_linear_backward_leaves_dout_unchanged(impl, shapes, seed):
     x, w, b, dout = linear_problem(shapes, seed)
     got = impl.probe(forward_backward, MOD, "linear", [x, w, b], dout.copy())
     checks.unchanged(dout, got["dout_after"], "the input dout of linear_backward")
+
+
+@weight(1)
+def test_linear_returns_new_arrays_repeats_its_backward_and_takes_any_layout(impl):
+    """out, dx, dw and db are new arrays, a second backward from one cache gives them again, and transposed inputs
+    give the same results."""
+    x, w, b, dout = linear_problem(((3, 2, 3), 4), 5)
+    check_layer_calls(impl, MOD, "linear", [x, w, b], dout, what="linear_forward/_backward")

@@ -255,3 +255,23 @@ def test_torch_loss_leaves_its_second_input_unchanged(impl, name, seed, n):
                  reveal=False, hint="compute from the targets without modifying them (no -=, *=, or .sub_())")
     checks.close(got["grads"][0], expected_grad, f"the autograd gradient of {name} with targets that require grad",
                  tol=1e-6, atol=1e-10, reveal=False)
+
+
+@weight(1)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_binary_cross_entropy_gradients_are_exact_at_a_logit_of_zero(impl, dtype):
+    """At z = 0 exactly (a zero-initialized model's logits) dz is (sigmoid(0) - y) / N = (1/2 - y) / N, from the
+    numpy loss and from the torch loss's autograd alike: the kinks of max(z, 0) and |z| cancel."""
+    z = np.array([0.0, 0.0, 0.0, 2.0, -1.0], dtype=dtype)
+    y = np.array([0.0, 1.0, 1.0, 0.0, 1.0], dtype=dtype)
+    expected = (1.0 / (1.0 + np.exp(-z.astype(np.float64))) - y) / len(z)
+    hint = ("differentiate the loss, not each term of max(z, 0) - z y + log(1 + exp(-|z|)) at its kink: at z = 0 "
+            "torch.clamp, torch.relu and torch.abs give one-sided derivatives that do not cancel; (z + |z|) / 2 "
+            "for max(z, 0) does")
+    got = impl.probe(torch_loss, f"{MOD}:binary_cross_entropy_loss", [z, y])
+    checks.allclose(got["grads"][0], expected, f"the autograd gradient of binary_cross_entropy_loss at z = 0 "
+                    f"({np.dtype(dtype).name})", rtol=1e-6, atol=1e-7, reveal=False, hint=hint)
+    if dtype == np.float64:
+        _, dz = impl.call(f"{MOD}:binary_cross_entropy", z, y)
+        checks.close(dz, expected, "dz of binary_cross_entropy at z = 0", reveal=False,
+                     hint="dz = (sigmoid(z) - y) / N, with sigmoid(0) = 1/2")

@@ -155,3 +155,15 @@ def test_recall_of_a_class_absent_from_y_true_is_zero(impl):
     checks.close(checks.number(recall, "macro recall with a class absent from y_true"), (1 / 2 + 1 + 0) / 3,
                  "macro recall with a class absent from y_true", reveal=False,
                  hint="a class absent from y_true has recall 0, not nan, and still counts in the mean")
+
+
+@weight(1)
+@pytest.mark.parametrize("dtype", [np.int64, np.uint8, np.float32])
+def test_accuracy_takes_scores_of_any_real_dtype(impl, dtype):
+    """A 2-D input is scores whatever its dtype: integer scores (votes, counts) take the argmax of each row too."""
+    scores = np.array([[0, 5, 1], [7, 2, 2], [1, 1, 3], [4, 9, 0]], dtype=dtype)
+    y = np.array([1, 0, 0, 1])
+    got = impl.call(f"{MOD}:accuracy", scores, y)
+    checks.close(checks.number(got, f"accuracy of {np.dtype(dtype).name} scores"), 0.75,
+                 f"accuracy of {np.dtype(dtype).name} scores", reveal=False,
+                 hint="tell scores from labels by the number of axes (2-D: scores), not by the dtype")

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from grader.testkit import checks
 from grader.testkit.probes.models import trace
 from grader.testkit.probes.torch_modules import describe
+from grader.testkit.probes.torch_modules import forward_backward as module_forward_backward
 from tests.hidden.helpers import ORACLES, act, batchnorm, inputs
 from tests.hidden.strategies import seeds
 
@@ -187,3 +188,16 @@ def test_mlp_hidden_layers_run_batchnorm_then_activation_then_dropout(impl, acti
                                            "in this order")
     checks.allclose(got["out"], calls[-1]["output"], "the MLP output", reveal=False,
                     hint="nothing after the output layer unless output_activation names one")
+
+
+@weight(1)
+@pytest.mark.parametrize("name, args", [(MLP, [12, 5, 3, 2]), (RES, [12, 5, 3, 1, 4])], ids=["mlp", "residual_mlp"])
+def test_mlp_flattens_a_non_contiguous_input(impl, name, args):
+    """A permuted (non-contiguous) (N, 3, 4) input gives the output and input gradient of its contiguous copy."""
+    x, dout = inputs(3, 2, 3, 4), inputs(4, 2, 3)
+    plain = impl.probe(module_forward_backward, name, x, dout, args=args)
+    permuted = impl.probe(module_forward_backward, name, x, dout, args=args, layout="channels_last")
+    what = name.rpartition(":")[2]
+    hint = "flatten with x.flatten(1) or x.reshape(len(x), -1): x.view(...) fails on a non-contiguous tensor"
+    checks.allclose(permuted["out"], plain["out"], f"{what} output for a permuted input", reveal=False, hint=hint)
+    checks.allclose(permuted["dx"], plain["dx"], f"the gradient of {what} for a permuted input", reveal=False)

@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from grader.testkit import checks
 from grader.testkit.probes.numpy_layers import forward, forward_backward
-from grader.testkit.probes.torch_layers import state_dict_shapes, train_then_eval
+from grader.testkit.probes.torch_layers import state_dict_shapes, train_backward_then_eval, train_then_eval
 from grader.testkit.probes.torch_modules import backward, forward_backward as module_forward_backward
-from tests.hidden.helpers import numeric_layer_gradients
+from tests.hidden.helpers import check_layer_calls, numeric_layer_gradients
 from tests.hidden.strategies import gaussian, seeds
 
 MOD = "layers.normalization"
@@ -299,3 +299,57 @@ def test_batchnorm_module_trains_on_two_values_per_feature(impl, shape):
     for name in ("running_mean", "running_var"):
         checks.allclose(got["buffers"][name], getattr(ref, name).numpy(), f"{name} after one batch of {shape}",
                         reveal=False)
+
+
+@weight(1)
+@pytest.mark.parametrize("shape", [(4, 3), (2, 3, 2, 2)], ids=["2d", "4d"])
+@pytest.mark.parametrize("training", [True, False], ids=["training", "eval"])
+def test_batchnorm_returns_new_arrays_repeats_its_backward_and_takes_any_layout(impl, shape, training):
+    """out, the running statistics (copies in eval mode) and the gradients are new arrays; a second backward from
+    one cache gives the gradients again; transposed inputs give the same results."""
+    args = bn_inputs(6, shape)
+    check_layer_calls(impl, MOD, "batchnorm", args, gaussian(7, *shape), {"training": training},
+                      what=f"batchnorm ({'training' if training else 'eval'} mode, input {shape})")
+
+
+@weight(1)
+@pytest.mark.parametrize("shape", [(5, 3), (2, 3, 2, 2)], ids=["2d", "4d"])
+def test_batchnorm_module_buffers_never_require_grad_and_eval_backward_works_after_training(impl, shape):
+    """After training steps with backward passes, the running statistics neither require grad nor carry an autograd
+    history, and a forward and backward pass in eval mode matches nn.BatchNorm's."""
+    c = shape[1]
+    batches = [(1.0 + step + gaussian(20 + step, *shape)).astype(np.float32) for step in range(3)]
+    douts = [gaussian(30 + step, *shape).astype(np.float32) for step in range(3)]
+    eval_x, eval_dout = gaussian(40, *shape).astype(np.float32), gaussian(41, *shape).astype(np.float32)
+    got = impl.probe(train_backward_then_eval, MODULE, batches, douts, eval_x, eval_dout, args=[c])
+    for name in ("running_mean", "running_var"):
+        assert not got["buffers_require_grad"].get(name, True) and not got["buffers_have_history"].get(name, True), (
+            f"BatchNorm.{name} requires grad or carries an autograd history after training\n  hint: update the "
+            "running statistics in place under torch.no_grad() (self.running_mean.mul_(...).add_(...))")
+    ref = nn_batchnorm(len(shape), c, 0.1, 1e-5)
+    for x, dout in zip(batches, douts):
+        backward(ref(torch.tensor(x, requires_grad=True)), dout)
+    ref.eval()
+    xt = torch.tensor(eval_x, requires_grad=True)
+    out = ref(xt)
+    backward(out, eval_dout)
+    checks.allclose(got["eval_out"], out.detach().numpy(), "BatchNorm output in eval mode after 3 training steps",
+                    reveal=False)
+    checks.allclose(got["eval_dx"], xt.grad.numpy(), "the gradient of BatchNorm in eval mode after 3 training steps",
+                    reveal=False)
+
+
+@weight(1)
+@pytest.mark.parametrize("train", [True, False], ids=["training", "eval"])
+def test_batchnorm_module_takes_a_permuted_input(impl, train):
+    """A non-contiguous (permuted) 4-D input gives nn.BatchNorm2d's output and gradient."""
+    x, dout = (1.0 + gaussian(50, 3, 2, 4, 2)).astype(np.float32), gaussian(51, 3, 2, 4, 2).astype(np.float32)
+    got = impl.probe(module_forward_backward, MODULE, x, dout, args=[2], train=train, layout="F")
+    ref = nn_batchnorm(4, 2, 0.1, 1e-5)
+    ref.train(train)
+    xt = torch.tensor(x, requires_grad=True)
+    out = ref(xt)
+    backward(out, dout)
+    checks.allclose(got["out"], out.detach().numpy(), "BatchNorm output for a permuted (non-contiguous) input",
+                    reveal=False, hint="x may be non-contiguous: use reshape or mean over dims, never view")
+    checks.allclose(got["dx"], xt.grad.numpy(), "the gradient of BatchNorm for a permuted input", reveal=False)

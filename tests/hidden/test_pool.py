@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from grader.testkit import checks
 from grader.testkit.probes.numpy_layers import forward_backward
 from grader.testkit.probes.torch_modules import backward
-from tests.hidden.helpers import numeric_layer_gradients
+from tests.hidden.helpers import check_layer_calls, numeric_layer_gradients
 from tests.hidden.strategies import gaussian, seeds
 
 MOD = "layers.pool"
@@ -111,3 +111,27 @@ def test_pooling_backward_leaves_dout_unchanged(impl, name, config, seed):
     dout = gaussian(seed + 1, *output_shape(shape, k, stride))
     got = impl.probe(forward_backward, MOD, name, [gaussian(seed, *shape)], dout.copy(), kwargs_of(k, stride))
     checks.unchanged(dout, got["dout_after"], f"the input dout of {name}_backward")
+
+
+@weight(1)
+@pytest.mark.parametrize("name", list(TORCH))
+def test_pooling_returns_new_arrays_repeats_its_backward_and_takes_any_layout(impl, name):
+    """out and dx are new arrays, a second backward from one cache gives dx again, and a transposed x (overlapping
+    windows) gives the same results."""
+    x = gaussian(14, 2, 2, 5, 6)
+    check_layer_calls(impl, MOD, name, [x], gaussian(15, *output_shape(x.shape, 2, 1)),
+                      kwargs_of(2, 1), what=f"{name}_forward/_backward")
+
+
+@weight(1)
+@pytest.mark.parametrize("name", list(TORCH))
+def test_pooling_takes_integer_pixels(impl, name):
+    """uint8 images (with ties) pool as their values do, and dx is floating."""
+    x = np.random.default_rng(16).integers(0, 4, (2, 2, 5, 4)).astype(np.uint8)
+    dout = gaussian(17, *output_shape(x.shape, 2, 1))
+    got = impl.probe(forward_backward, MOD, name, [x], dout, kwargs_of(2, 1))
+    out, dx = torch_pool(name, x.astype(np.float64), dout, 2, 1)
+    checks.close(got["out"], out, f"{name}_forward for uint8 images", reveal=False)
+    checks.close(checks.array(got["grads"][0], f"{name}_backward for uint8 images"), dx,
+                 f"{name}_backward for uint8 images", reveal=False,
+                 hint="dx takes dout's floating dtype, not x's uint8 (np.zeros(x.shape), not np.zeros_like(x))")

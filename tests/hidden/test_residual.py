@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from grader.testkit import checks
-from grader.testkit.probes.torch_layers import residual_around_linear
+from grader.testkit.probes.torch_layers import residual_around_identity, residual_around_linear
 from grader.testkit.probes.torch_modules import describe
 from grader.testkit.probes.torch_modules import forward_backward as module_forward_backward
 from tests.hidden.strategies import gaussian, seeds
@@ -89,3 +89,16 @@ def test_residual_block_defaults_to_relu_without_norm(impl, sizes, seed, train):
     hint = "the defaults are activation='relu' and norm=False"
     checks.allclose(got["out"], out, what, reveal=False, hint=hint)
     checks.allclose(got["dx"], dx, f"the gradient of {what} with respect to x", reveal=False, hint=hint)
+
+
+@weight(1)
+def test_residual_returns_a_new_tensor_when_f_returns_its_input(impl):
+    """Residual(f) with an f that returns x itself (nn.Identity) gives 2x as a new tensor and leaves x alone; the
+    gradient is 2 dout."""
+    x, dout = gaussian(1, 3, 4), gaussian(2, 3, 4)
+    got = impl.probe(residual_around_identity, "layers.residual:Residual", x, dout)
+    hint = "return x + self.f(x), a new tensor: never add in place (+=) into x or into what f returned"
+    checks.unchanged(x, got["x_after"], "the input x of Residual(nn.Identity())", tensor=True)
+    assert not got["shared"], f"Residual(nn.Identity())(x): {got['shared'][0]} share memory\n  hint: {hint}"
+    checks.close(got["out"], 2 * x, "Residual(nn.Identity())(x)", reveal=False, hint=hint)
+    checks.close(got["dx"], 2 * dout, "the gradient of Residual(nn.Identity())", reveal=False, hint=hint)

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from grader.testkit import checks
 from grader.testkit.probes.optim import trajectory, zero_grad
-from tests.hidden.helpers import check_float32_trajectory, check_trajectory, draw_problem, torch_trajectory
+from tests.hidden.helpers import (check_float32_trajectory, check_training_loop, check_trajectory, draw_problem,
+                                  torch_trajectory)
 from tests.hidden.strategies import seeds
 
 SGD = "optimizers.sgd:SGD"
@@ -106,3 +107,14 @@ def test_sgd_keeps_float32_parameters_float32(impl, momentum, weight_decay):
     got = impl.probe(trajectory, SGD, params, grads, kwargs)
     expected = torch_sgd(params, grads, **kwargs)
     check_float32_trajectory(got["params"], expected, "state")
+
+
+@weight(1)
+@pytest.mark.parametrize("zero_grad", [True, False], ids=["zero_grad", "gradients_kept"])
+@pytest.mark.parametrize("weight_decay", [0.0, 0.05])
+def test_sgd_in_a_training_loop_matches_torch_optim_sgd(impl, zero_grad, weight_decay):
+    """In a real loop (zero_grad, backward, step; or gradients kept and added up across steps) SGD with momentum
+    follows torch.optim.SGD step for step."""
+    kwargs = {"lr": 0.1, "momentum": 0.9, "weight_decay": weight_decay}
+    check_training_loop(impl, SGD, torch.optim.SGD, kwargs, zero_grad,
+                        "SGD in a training loop " + ("with zero_grad()" if zero_grad else "keeping the gradients"))

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from grader.testkit import checks
 from grader.testkit.probes.training import (numpy_model_forward, numpy_model_init, numpy_model_predict,
                                             numpy_model_predict_keeping_inputs)
-from tests.hidden.helpers import numeric_model_gradients
+from tests.hidden.helpers import check_gradients_of_the_last_pass, check_global_rngs_untouched, numeric_model_gradients
 from tests.hidden.strategies import gaussian, seeds
 
 MODEL = "models.softmax_regression:SoftmaxRegression"
@@ -181,3 +181,33 @@ def test_softmax_regression_forward_and_predict_leave_their_inputs_unchanged(imp
     got = impl.probe(numpy_model_predict_keeping_inputs, MODEL, kwargs, X.copy(), weights={"W1": W1.copy()})
     checks.unchanged(X, got["X_after"], "the input X of predict")
     checks.unchanged(W1, got["weights_after"]["W1"], "weights['W1'] during predict")
+
+
+@weight(1)
+def test_softmax_regression_gradients_are_those_of_the_last_training_pass(impl):
+    """Two training passes on one model leave the gradients of the second batch alone (nothing adds up across
+    calls), and an evaluation keeps them."""
+    first = (gaussian(5, 6, 3), np.array([0, 1, 2, 3, 0, 1]))
+    second = (gaussian(6, 4, 3), np.array([3, 3, 1, 0]))
+    check_gradients_of_the_last_pass(impl, MODEL, {"input_size": 3, "num_classes": 4}, {"W1": gaussian(1, 3, 4)},
+                                     first, second, "SoftmaxRegression")
+
+
+@weight(1)
+@pytest.mark.parametrize("seed", [0, 7])
+def test_softmax_regression_seed_leaves_the_global_random_states_alone(impl, seed):
+    """Building the model draws from its own Generator: the global random states stay as they were."""
+    check_global_rngs_untouched(impl, MODEL, [], {"input_size": 3, "num_classes": 4, "seed": seed}, part="weights",
+                                what=f"SoftmaxRegression(..., seed={seed})")
+
+
+@weight(1)
+def test_softmax_regression_gradient_at_zero_weights_uses_relu_slope_zero_at_zero(impl):
+    """With W1 = 0 (a zero initialization) every score sits at the ReLU kink: the derivative there is 0 (SPEC), so
+    gradients['W1'] is torch's, exactly 0; a half-zero W1 puts some scores at the kink and some past it."""
+    X, y = gaussian(8, 5, 3), np.array([0, 2, 1, 3, 0])
+    for W1 in (np.zeros((3, 4)), np.concatenate([np.zeros((3, 2)), gaussian(9, 3, 2)], axis=1)):
+        _, _, dW1, _ = oracle(X, W1, y)
+        got = impl.probe(numpy_model_forward, MODEL, {"input_size": 3, "num_classes": 4}, X, y, weights={"W1": W1})
+        checks.close(got["gradients"]["W1"], dW1, "gradients['W1'] with scores exactly at the ReLU kink (X @ W1 = 0)",
+                     reveal=False, hint="the derivative of ReLU at 0 is 0: backpropagate through z > 0, not z >= 0")

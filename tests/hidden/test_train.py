@@ -26,10 +26,10 @@ def problems(draw):
     }
 
 
-def run_numpy(impl, p):
+def run_numpy(impl, p, **kwargs):
     data = [p["X_train"], p["y_train"], p["X_val"], p["y_val"]]
     got = impl.probe(train_numpy_recorded, p["W"], p["b"], data, p["epochs"], p["batch_size"], p["lr"],
-                     seed=p["seed"])
+                     seed=p["seed"], **kwargs)
     return got, Recording(got, p["X_train"], p["y_train"], p["X_val"], numpy_model=True, fn="train_numpy")
 
 
@@ -41,10 +41,10 @@ def run_torch(impl, p, features=np.float32, labels=np.int64, **kwargs):
     return got, Recording(got, p["X_train"], p["y_train"], p["X_val"], numpy_model=False, fn="train_torch")
 
 
-def check_torch_replay(rec, p):
+def check_torch_replay(rec, p, scale=1.0):
     """Checks a recorded train_torch run against a replay: every epoch's batches, every step, the History."""
     per_epoch = rec.check_epochs(len(p["X_train"]), p["batch_size"], p["epochs"])
-    rec.check_steps({"linear.weight": p["W"].T, "linear.bias": p["b"]}, p["lr"], reveal=False)
+    rec.check_steps({"linear.weight": p["W"].T, "linear.bias": p["b"]}, p["lr"], reveal=False, scale=scale)
     rec.check_history(p["epochs"], per_epoch, p["X_val"], p["y_val"], torch_model=True, reveal=False)
 
 
@@ -176,3 +176,24 @@ def test_predict_of_a_numpy_model_is_its_own_predict(impl, n, seed):
     W, b = gaussian(seed + 1, 4, 3), gaussian(seed + 2, 3)
     labels = checks.array(impl.probe(predict_numpy_model, W, b, X), "predict(numpy_model, X)", shape=(n,), kind="iu")
     assert np.array_equal(labels, (X @ W + b).argmax(axis=1)), "predict(numpy_model, X) is not model.predict(X)"
+
+
+@weight(1)
+@given(p=problems())
+def test_train_numpy_reads_grad_l1_before_an_update_that_changes_the_gradients(impl, p):
+    """With an optimizer whose update first halves the gradients in place (as gradient clipping changes them),
+    every step follows that update and grad_l1 holds the gradients forward computed, read before the update."""
+    _, rec = run_numpy(impl, p, scale=0.5)
+    per_epoch = rec.check_epochs(len(p["X_train"]), p["batch_size"], p["epochs"])
+    rec.check_steps({"W": p["W"], "b": p["b"]}, p["lr"], reveal=False, scale=0.5)
+    rec.check_history(p["epochs"], per_epoch, p["X_val"], p["y_val"], torch_model=False, reveal=False)
+
+
+@weight(1)
+@given(p=problems())
+def test_train_torch_resets_stale_gradients_and_reads_grad_l1_before_a_step_that_changes_them(impl, p):
+    """A model handed over with stale gradients, and an optimizer whose step first halves every p.grad in place:
+    every step uses its own batch's gradient alone (reset before the first backward too), and grad_l1 holds the
+    gradients read just before the step."""
+    _, rec = run_torch(impl, p, scale=0.5, stale_grads=True)
+    check_torch_replay(rec, p, scale=0.5)

@@ -9,12 +9,14 @@ from hypothesis import strategies as st
 from grader.testkit import checks
 from grader.testkit.probes.training import (numpy_model_forward, numpy_model_init, numpy_model_predict,
                                             numpy_model_predict_keeping_inputs)
-from tests.hidden.helpers import ORACLES, numeric_model_gradients
+from tests.hidden.helpers import (ORACLES, check_gradients_of_the_last_pass, check_global_rngs_untouched,
+                                  numeric_model_gradients)
 from tests.hidden.strategies import gaussian, seeds
 
 MODEL = "models.two_layer_net:TwoLayerNet"
 ACTIVATIONS = ORACLES
 KEYS = ("W1", "b1", "W2", "b2")
+SMALL = {"input_size": 3, "hidden_size": 5, "num_classes": 4}
 
 
 def oracle(X, y, w, activation):
@@ -187,3 +189,21 @@ def test_two_layer_net_forward_and_predict_leave_their_inputs_unchanged(impl, mo
     checks.unchanged(X, got["X_after"], "the input X of predict")
     for key in KEYS:
         checks.unchanged(w[key], got["weights_after"][key], f"weights[{key!r}] during predict")
+
+
+@weight(1)
+def test_two_layer_net_gradients_are_those_of_the_last_training_pass(impl):
+    """Two training passes on one model leave the gradients of the second batch alone (nothing adds up across
+    calls), and an evaluation keeps them."""
+    first = (gaussian(5, 6, 3), np.array([0, 1, 2, 3, 0, 1]))
+    second = (gaussian(6, 4, 3), np.array([3, 3, 1, 0]))
+    weights = {"W1": gaussian(1, 3, 5), "b1": gaussian(2, 5), "W2": gaussian(3, 5, 4), "b2": gaussian(4, 4)}
+    check_gradients_of_the_last_pass(impl, MODEL, SMALL, weights, first, second, "TwoLayerNet")
+
+
+@weight(1)
+@pytest.mark.parametrize("seed", [0, 7])
+def test_two_layer_net_seed_leaves_the_global_random_states_alone(impl, seed):
+    """Building the model draws from its own Generator: the global random states stay as they were."""
+    check_global_rngs_untouched(impl, MODEL, [], {**SMALL, "seed": seed}, part="weights",
+                                what=f"TwoLayerNet(..., seed={seed})")

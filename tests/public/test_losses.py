@@ -165,6 +165,17 @@ def test_torch_binary_cross_entropy_loss_matches_formula(impl):
 
 
 @weight(1)
+def test_torch_binary_cross_entropy_gradient_at_a_logit_of_zero(impl):
+    """A zero-initialized model's logits are exactly 0, where max(z, 0) and |z| have kinks: the gradient must still
+    be sigmoid(0) - y = 1/2 - y, over N."""
+    z, y = np.zeros(4), np.array([0.0, 1.0, 1.0, 0.0])
+    got = impl.probe(torch_loss, f"{MOD}:binary_cross_entropy_loss", [z, y])
+    checks.close(got["grads"][0], (0.5 - y) / 4, "the autograd gradient of binary_cross_entropy_loss at z = 0",
+                 hint="torch.clamp(z, min=0) has slope 1 at 0 and z.abs() slope 0, which do not cancel: write "
+                      "max(z, 0) as (z + z.abs()) / 2 (slope 1/2), or use torch.maximum(z, torch.zeros_like(z))")
+
+
+@weight(1)
 def test_torch_mse_loss_matches_formula(impl):
     pred = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 4.0]])
     target = np.array([[1.0, 0.0, 2.0], [1.0, 1.0, 4.0]])

@@ -1,20 +1,19 @@
-"""numerical_gradient over a flat view of x, and rel_error with np.divide."""
+"""numerical_gradient over the flat indices of x (np.unravel_index), and rel_error with np.divide."""
 TARGET = "utils/gradcheck.py"
 
 
 def numerical_gradient(f, x, df=None, h=1e-5):
     grad = np.zeros(x.shape, dtype=np.float64)
-    flat_x = x.reshape(-1)
-    flat_grad = grad.reshape(-1)
-    for i in range(flat_x.size):
-        saved = flat_x[i].copy()
-        flat_x[i] = saved + h
+    for i in range(x.size):
+        index = np.unravel_index(i, x.shape)
+        saved = x[index].copy()
+        x[index] = saved + h
         up = np.copy(f(x)).astype(np.float64)
-        flat_x[i] = saved - h
+        x[index] = saved - h
         down = np.copy(f(x)).astype(np.float64)
-        flat_x[i] = saved
+        x[index] = saved
         weights = 1.0 if df is None else df
-        flat_grad[i] = np.sum(weights * (up - down)) / (2 * h)
+        grad[index] = np.sum(weights * (up - down)) / (2 * h)
     return grad
 
 
