@@ -7,9 +7,9 @@ SUITES := tests/public tests/hidden
 ASSIGNMENT ?=
 FOR = $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
 
-.PHONY: grade-all setup test test-grader test-distribution grader-tests test-material demo student check policy mutants mutants-mechanical alternatives assignments bench handout autograder submission clean
+.PHONY: grade-all setup test test-grader test-distribution test-slurm grader-tests test-material demo student check policy mutants mutants-mechanical alternatives assignments bench handout autograder submission clean
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-grading.txt requirements-instructor.txt
 	@# system packages: bubblewrap isolates student code when grading (the grader refuses to grade unisolated);
 	@# a headless browser checks in make test that grade-all's report.html draws its plots
 	@missing=""; command -v bwrap >/dev/null || missing="bubblewrap"; \
@@ -19,10 +19,11 @@ $(VENV)/.installed: requirements.txt
 	  else echo "missing system packages: $$missing (install them with your package manager)"; fi; fi
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	@# what students install (the handout ships it), what grading adds (the autograder), the instructor's tools
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-grading.txt -r requirements-instructor.txt
 	@touch $@
 
-setup: $(VENV)/.installed ## create or refresh the virtual environment
+setup: $(VENV)/.installed ## create or refresh the virtual environment (the three requirements files)
 
 demo: setup ## grade the reference solutions and print a per-module summary (ASSIGNMENT=<name>: one assignment)
 	$(PY) -m grader demo $(FOR)
@@ -31,14 +32,18 @@ test: setup ## everything CI checks: sync, policy, grader tests, suites, skeleto
 	$(PY) -m grader check
 	$(PY) -m grader policy solutions
 	@# the grader's own tests mostly wait on subprocesses: they run in two streams beside the material's checks,
-	@# which show their progress here; the grader tests' full output goes to build/test-grader*.log
-	$(MAKE) --no-print-directory -j3 test-grader test-distribution test-material
+	@# which show their progress here; the grader tests' full output goes to build/test-grader*.log;
+	@# the SLURM cluster (half a minute) takes the first stream that ends
+	$(MAKE) --no-print-directory -j3 test-grader test-distribution test-material test-slurm
 
 test-grader: setup ## the grader's own tests but the zips end to end; full output in build/test-grader.log
-	@$(MAKE) --no-print-directory grader-tests LOG=build/test-grader.log TESTS="tests/grader --ignore=tests/grader/test_distribution.py"
+	@$(MAKE) --no-print-directory grader-tests LOG=build/test-grader.log TESTS="tests/grader --ignore=tests/grader/test_distribution.py --ignore=tests/grader/test_slurm.py"
 
 test-distribution: setup ## the handout and autograder zips end to end; full output in build/test-distribution.log
 	@$(MAKE) --no-print-directory grader-tests LOG=build/test-distribution.log TESTS=tests/grader/test_distribution.py
+
+test-slurm: setup ## grade-all's SLURM job files on a one-node cluster started for it (root; apt-get installs slurm-wlm and munge where missing); output in build/test-slurm.log
+	@$(MAKE) --no-print-directory grader-tests LOG=build/test-slurm.log TESTS=tests/grader/test_slurm.py
 
 grader-tests:
 	@mkdir -p build

@@ -13,6 +13,10 @@ import importlib.util
 from typing import Callable
 
 DEVICES = ("auto", "cpu", "cuda")
+FORMATS = ("canvas", "gradescope")
+READ_RUBRIC = ("build", "demo", "grade", "grade-all", "reweight", "assignments")
+"""The commands that read the rubric (build: for the handout and the autograder): a rubric or course they cannot
+use is said in one line before the command starts (``_unusable``)."""
 ISOLATIONS = ("auto", "namespaces", "user")
 BUILDS = {
     "student": ("grader.authoring.builds:main", "regenerate student/ from solutions/"),
@@ -48,6 +52,8 @@ def _grading(p: argparse.ArgumentParser, results_default: str) -> None:
 def _grade(p: argparse.ArgumentParser) -> None:
     p.add_argument("submission", help="a zip or a folder holding student/ (at its top or one folder down)")
     _grading(p, "results.json")
+    p.add_argument("--metadata", help="Gradescope's submission_metadata.json of this submission: the rubric's late "
+                                      "policy and rate limit apply by it (run_autograder passes it; a TA replays)")
 
 
 def _demo(p: argparse.ArgumentParser) -> None:
@@ -76,6 +82,7 @@ def _grade_all(p: argparse.ArgumentParser) -> None:
                    help="how student code is kept apart (see grade --help)")
     p.add_argument("--compare", metavar="OLD_GRADEBOOK",
                    help="an earlier gradebook.csv: list the students whose total changed, and through which tests")
+    _formats(p)
     p.add_argument("--shard", metavar="I/N", help="grade only the I-th of N shares of the class (default: from a "
                                                   "SLURM job array or a Kubernetes Indexed Job, else all)")
     p.add_argument("--no-similarity", dest="similarity", action="store_false",
@@ -87,12 +94,34 @@ def _grade_all(p: argparse.ArgumentParser) -> None:
                    help="grade nothing: write a job file that grades the class on that engine into --out")
     p.add_argument("--shards", type=int, help="with --emit: the number of shares (array tasks or Job completions)")
     p.add_argument("--image", default="dl-course-grader:latest", help="with --emit kubernetes: the container image")
+    p.add_argument("--partition", help="with --emit slurm: the partition of the jobs (default: the cluster's)")
+    p.add_argument("--account", help="with --emit slurm: the account the jobs are charged to (default: yours)")
+    p.add_argument("--time", help="with --emit: how long one shard may run, as sbatch reads it (HH:MM:SS, "
+                                  "D-HH:MM:SS, minutes); default: SLURM the partition's, Kubernetes a day")
+    p.add_argument("--mem", help="with --emit: the memory of one shard, as sbatch reads it (4G, 4000M); "
+                                 "default: SLURM the cluster's, Kubernetes 2G per job")
 
 
 def _merge(p: argparse.ArgumentParser) -> None:
     p.add_argument("folders", nargs="+", help="the output folders of grade-all --shard runs")
     p.add_argument("--out", required=True, help="the folder for the class's gradebook and report")
     p.add_argument("--compare", metavar="OLD_GRADEBOOK", help="as for grade-all")
+    _formats(p)
+
+
+def _formats(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", action="append", choices=FORMATS,
+                   help="also write the totals in a learning management system's upload layout: canvas.csv "
+                        "(Canvas's gradebook import), gradescope.csv (Gradescope's Upload scores); repeatable")
+
+
+def _reweight(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", help="the output folder of grade-all (or merge): <id>/results.json and grading.json")
+    p.add_argument("--rubric", help="the rubric whose weights: apply (default configs/rubric.yaml)")
+    p.add_argument("--out", help="write the reweighted class there, the folder untouched (default: the folder)")
+    p.add_argument("--compare", metavar="OLD_GRADEBOOK", help="as for grade-all (the folder's own gradebook.csv "
+                                                              "is read before it is rewritten)")
+    _formats(p)
 
 
 def _train(p: argparse.ArgumentParser) -> None:
@@ -130,6 +159,7 @@ def _bench(p: argparse.ArgumentParser) -> None:
 
 def _assignments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--names", action="store_true", help="only the names, one a line")
+    p.add_argument("--rubric", help="the rubric: its runs and its weights: (default configs/rubric.yaml)")
 
 
 def _nothing(p: argparse.ArgumentParser) -> None:
@@ -153,6 +183,9 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
                   "grade a class's submissions in parallel into a gradebook, a per-test table and a report", _grade_all),
     "merge": ("grader.authoring.classgrading.batch:merge_main",
               "one gradebook and report from the folders of grade-all --shard runs", _merge),
+    "reweight": ("grader.authoring.classgrading.reweight:main",
+                 "a graded class's totals under the rubric's weights:, from the recorded outcomes (no code runs)",
+                 _reweight),
     "similarity": ("grader.authoring.classgrading.similarity:main",
                    "screen a class's submissions for copied code (copydetect, the skeleton as boilerplate)",
                    _similarity),
@@ -183,7 +216,40 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _unusable(args: argparse.Namespace) -> str | None:
+    """Returns, in one line, why the rubric or the assignment the command reads cannot be used; None when they
+    can, when it reads neither, or where the grading stage is not shipped (the handout)."""
+    if args.command not in READ_RUBRIC or getattr(args, "what", "handout") not in ("handout", "autograder") \
+            or not _available("grader.grading.rubric"):
+        return None
+    from grader.course import CourseError, assignment
+
+    rubric = importlib.import_module("grader.grading.rubric")
+    try:
+        loaded = rubric.load_rubric(getattr(args, "rubric", None) or rubric.DEFAULT_RUBRIC)
+        if getattr(args, "assignment", None):
+            assignment(args.assignment, runs=[r.name for r in loaded.training])
+    except (rubric.RubricError, CourseError) as exc:
+        return str(exc)
+    return None
+
+
+def _not_started(results_path: str, problem: str) -> None:
+    """Writes the results of a grade that could not start, as ``grade`` writes results whatever happens."""
+    results = importlib.import_module("grader.grading.results").Results()
+    results.note(f"This submission was not graded: the grader could not start ({problem}). This is not a problem "
+                 "of your code. Please tell the course staff.")
+    results.write(results_path)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    problem = _unusable(args)
+    if problem is not None:
+        if args.command == "grade":
+            _not_started(args.results, problem)
+            problem += f" (results written to {args.results})"
+        print(f"{args.command}{' ' + args.what if args.command == 'build' else ''}: {problem}")
+        return 2
     module, _, function = _main_of(args).partition(":")
     return getattr(importlib.import_module(module), function)(args)

@@ -1,21 +1,29 @@
-"""``python -m grader assignments [--names]``: the course table, checked.
+"""``python -m grader assignments [--names] [--rubric R]``: the course table, checked.
 
 One row per assignment of ``configs/course.yaml``: its exercises, the files it
-gives, its public and hidden tests with their points (the weight of every
-collected test case, as grading counts them), its graded training runs with
-their points, and its total. The last row is the course; the assignments' points must add up to the
-whole course's (every test and every run graded once), or the command fails.
+gives, its public and hidden tests with their points (the points of every
+collected test case, as grading counts them: the rubric's ``weights:`` over the
+tests' ``@weight``), its graded training runs with their points, and its total.
+The last row is the course; the assignments' points must add up to the whole
+course's (every test and every run graded once), or the command fails. A
+``weights:`` pattern that matches no collected test fails it too, naming the
+pattern.
+
+``collected_tests`` lists the tests of the suites as pytest collects them,
+without running any: their ids, as results.json records them, and their
+``@weight``. Reweighting a class (``classgrading.reweight``) reads it too.
 """
 from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from grader.contract import REPO
 from grader.course import COURSE, SUITES, Assignment, CourseError, load_course, whole_course
-from grader.grading.recorder import attribute
-from grader.grading.rubric import RubricError, load_rubric
+from grader.grading.recorder import ResultsRecorder, attribute
+from grader.grading.rubric import DEFAULT_RUBRIC, Rubric, RubricError, load_rubric
 
 
 @dataclass
@@ -31,32 +39,61 @@ class Row:
         return sum(p for _, p in self.tests.values()) + sum(self.runs.values())
 
 
-class _Weights:
-    """A pytest plugin that adds up the weight of every collected test, per file."""
+class _Collected:
+    """A pytest plugin that keeps the id, file and ``@weight`` of every collected test."""
 
     def __init__(self) -> None:
-        self.points: dict[str, float] = {}
+        self.tests: dict[str, tuple[str, float]] = {}
 
     def pytest_collection_finish(self, session) -> None:
         for item in session.items:
-            rel = item.path.relative_to(REPO).as_posix()
-            self.points[rel] = self.points.get(rel, 0.0) + float(attribute(item, "__weight__", 0.0) or 0.0)
+            self.tests[ResultsRecorder.entry_name(item.nodeid)] = (
+                item.path.relative_to(REPO).as_posix(), float(attribute(item, "__weight__", 0.0) or 0.0))
 
 
-def collected_points(repo: Path = REPO) -> dict[str, float]:
-    """Returns the points of every test file of the suites, as pytest collects them (parametrized cases counted)."""
+def collected_tests(targets: list[str] | tuple = SUITES, repo: Path = REPO) -> dict[str, tuple[str, float]]:
+    """Returns test id (``public/test_pool.py::test_x[case]``, as results.json records it) -> (its file, relative
+    to ``repo``, and its ``@weight``) of every test pytest collects from ``targets`` (paths relative to ``repo``),
+    parametrized cases counted; none is run. Raises CourseError when they cannot be collected."""
     import contextlib
     import io
 
     import pytest
 
-    weights = _Weights()
+    collected = _Collected()
     with contextlib.redirect_stdout(io.StringIO()):
-        code = pytest.main([*(str(repo / s) for s in SUITES), "--collect-only", "-q", "-p", "no:cacheprovider",
-                            "--rootdir", str(repo), "-c", str(repo / "pyproject.toml")], plugins=[weights])
+        code = pytest.main([*(str(repo / t) for t in targets), "--collect-only", "-q", "-p", "no:cacheprovider",
+                            "--rootdir", str(repo), "-c", str(repo / "pyproject.toml")], plugins=[collected])
     if code != 0:
-        raise CourseError(f"the suites could not be collected (pytest status {code}): run pytest --collect-only")
-    return weights.points
+        raise CourseError(f"the tests of {', '.join(targets)} could not be collected (pytest status {code}): "
+                          "run pytest --collect-only")
+    return collected.tests
+
+
+def unmatched_weights(rubric: Rubric, ids) -> list[str]:
+    """Returns the ``weights:`` patterns of ``rubric`` that match none of the test ids ``ids``."""
+    ids = list(ids)
+    return [p for p in rubric.weights if not any(fnmatchcase(i, p) for i in ids)]
+
+
+def weights_error(rubric: Rubric, patterns: list[str]) -> RubricError:
+    """Returns the error of ``weights:`` patterns that match no test, naming them."""
+    more = f" (and {', '.join(map(repr, patterns[1:]))})" if patterns[1:] else ""
+    return RubricError(f"{rubric.path}: weights: {patterns[0]!r}{more} matches no test of the suites "
+                       "(a pattern is matched against test ids such as public/test_pool.py::test_x[case])")
+
+
+def collected_points(rubric: Rubric, repo: Path = REPO) -> dict[str, float]:
+    """Returns the points of every test file of the suites under ``rubric``'s weights, as grading counts them;
+    raises RubricError when a ``weights:`` pattern matches no collected test."""
+    tests = collected_tests(SUITES, repo)
+    unmatched = unmatched_weights(rubric, tests)
+    if unmatched:
+        raise weights_error(rubric, unmatched)
+    points: dict[str, float] = {}
+    for test_id, (rel, declared) in tests.items():
+        points[rel] = points.get(rel, 0.0) + rubric.weight_of(test_id, declared)
+    return points
 
 
 def row(task: Assignment, run_points: dict[str, float], points: dict[str, float], repo: Path = REPO) -> Row:
@@ -69,12 +106,13 @@ def row(task: Assignment, run_points: dict[str, float], points: dict[str, float]
     return Row(task, tests, runs)
 
 
-def table(repo: Path = REPO) -> tuple[list[Row], Row]:
-    """Returns the row of every assignment and the row of the whole course."""
-    rubric = load_rubric(repo / "configs" / "rubric.yaml")
+def table(repo: Path = REPO, rubric_path: Path | None = None) -> tuple[list[Row], Row]:
+    """Returns the row of every assignment and the row of the whole course under the rubric (default
+    ``configs/rubric.yaml``)."""
+    rubric = load_rubric(rubric_path or repo / "configs" / "rubric.yaml")
     run_points = {r.name: r.points for r in rubric.training}
     course = load_course(repo / "configs" / "course.yaml", repo, list(run_points))
-    points = collected_points(repo)
+    points = collected_points(rubric, repo)
     return ([row(a, run_points, points, repo) for a in course.assignments],
             row(whole_course(repo), run_points, points, repo))
 
@@ -84,14 +122,15 @@ def _files(names: tuple[str, ...]) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    """``python -m grader assignments [--names]``."""
+    """``python -m grader assignments [--names] [--rubric R]``."""
+    rubric_path = Path(getattr(args, "rubric", None) or DEFAULT_RUBRIC)
     try:
         if args.names:
-            rubric = load_rubric(REPO / "configs" / "rubric.yaml")
+            rubric = load_rubric(rubric_path)
             course = load_course(REPO / "configs" / "course.yaml", REPO, [r.name for r in rubric.training])
             print("\n".join(a.name for a in course.assignments))
             return 0
-        rows, whole = table()
+        rows, whole = table(REPO, rubric_path)
     except (CourseError, RubricError) as exc:
         print(f"assignments: {exc}")
         return 1

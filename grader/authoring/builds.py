@@ -1,12 +1,20 @@
 """``python -m grader build student|handout|autograder``: the skeleton and the two zips the instructor hands out.
 
 - ``dist/handout.zip`` (one folder, ``handout/``): the student skeleton generated
-  from ``solutions/``, ``tests/public``, ``configs/``, the student's part of the
-  grader (``STAGES["handout"]``), and a README, Makefile and pytest
-  configuration for students.
+  from ``solutions/``, ``tests/public``, ``configs/`` without the rubric, the
+  student's part of the grader (``STAGES["handout"]``), the students'
+  ``requirements.txt``, and a README, Makefile and pytest configuration for
+  students, rendered for the zip (``render``): they name only files it holds,
+  and the README states the graded training runs' thresholds, read from the
+  rubric here.
 - ``dist/autograder.zip`` (Gradescope's layout: ``setup.sh`` and
-  ``run_autograder`` at the root): requirements, the grader without
-  ``authoring/``, the public and hidden tests, ``configs/`` with the rubric.
+  ``run_autograder`` at the root): a ``requirements.txt`` of the students'
+  packages and those grading adds (``requirements-grading.txt``), the grader
+  without ``authoring/``, the public and hidden tests, ``configs/`` with the
+  rubric.
+
+What only the instructor's tools and CI use (``requirements-instructor.txt``)
+ships in neither.
 
 What of ``grader/`` a zip takes is decided by folder: its top-level modules and
 the stage folders of ``STAGES``; ``authoring/`` (this module among them) ships
@@ -18,6 +26,7 @@ Gradescope get beside the code are templates in ``templates/``.
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 import yaml
@@ -40,6 +49,9 @@ AUTOGRADER_TEMPLATES = {"setup.sh": "setup.sh", "run_autograder": "run_autograde
 STAGES = {"handout": ("testkit", "training", "submission"),
           "autograder": ("testkit", "training", "submission", "grading", "sandbox")}
 """The folders of ``grader/`` each zip takes beside its top-level modules: never ``authoring/``."""
+STUDENT_REQUIREMENTS, GRADING_REQUIREMENTS = "requirements.txt", "requirements-grading.txt"
+"""What students install (the handout ships it); what the autograder installs besides (its own requirements.txt
+holds both). ``make setup`` here installs these and ``requirements-instructor.txt``."""
 SECRET = "configs/grading.secret"
 """Where the autograder keeps the grading secret (see ``grader.grading.secret``); never in the handout."""
 
@@ -83,7 +95,7 @@ def _configs(repo: Path, task: Assignment, kind: str) -> dict[str, bytes]:
               for run in rubric.training if task.whole or run.name in task.training}
     if kind == "autograder":
         names.add("rubric.yaml")
-    elif not task.whole:
+    else:  # what students read of it, the handout's README says (training_runs)
         names.discard("rubric.yaml")
     entries = {f"configs/{name}": (repo / "configs" / name).read_bytes() for name in sorted(names)
                if _shipped(f"configs/{name}", kind)}
@@ -107,11 +119,20 @@ def _common(repo: Path, kind: str, task: Assignment) -> dict[str, bytes]:
     entries = {rel: path.read_bytes() for rel, path in files.items()}
     entries.update(_configs(repo, task, kind))
     entries["tests/__init__.py"] = (repo / "tests" / "__init__.py").read_bytes()
-    entries["requirements.txt"] = (repo / "requirements.txt").read_bytes()
+    entries["requirements.txt"] = requirements(repo, kind).encode()
     required = required_files(repo) if task.whole else _with_packages(task.required, repo)
     entries[REQUIRED_LIST] = ("# The files of student/ that every submission holds (written by the build).\n"
                               + "".join(f"{rel}\n" for rel in required)).encode()
     return entries
+
+
+def requirements(repo: Path, kind: str) -> str:
+    """Returns the ``requirements.txt`` of a ``kind`` zip: the students' file as it is for the handout; for the
+    autograder, the students' packages followed by those that grading adds."""
+    text = (repo / STUDENT_REQUIREMENTS).read_text(encoding="utf-8")
+    if kind == "autograder" and (repo / GRADING_REQUIREMENTS).is_file():
+        text = text.rstrip("\n") + "\n" + (repo / GRADING_REQUIREMENTS).read_text(encoding="utf-8")
+    return text
 
 
 def _with_packages(files: tuple[str, ...], repo: Path) -> list[str]:
@@ -155,6 +176,70 @@ def _templates(kind: str, names: dict[str, str]) -> dict[str, bytes]:
     return {name_in_zip: (TEMPLATES / kind / name).read_bytes() for name, name_in_zip in names.items()}
 
 
+_BLOCK = re.compile(r"^<!-- if (\S+) -->\n(.*?)^<!-- end if -->\n", re.M | re.S)
+_PLACEHOLDER = re.compile(r"@[A-Z][A-Z_]*@")
+_COMMENTS = re.compile(r"^```\n(?:.*  # .*\n)+(?=```$)", re.M)
+"""A fenced block of commands, each with a comment: its comments are aligned again once the examples are in."""
+
+
+def _aligned(block: str) -> str:
+    lines = [line.split("  # ", 1) for line in block.splitlines()[1:]]
+    width = max(len(code.rstrip()) for code, _ in lines) + 2
+    return "```\n" + "".join(f"{code.rstrip():<{width}}# {comment}\n" for code, comment in lines)
+
+
+def render(text: str, files: set[str], values: dict[str, str]) -> str:
+    """Returns template ``text`` for a zip that holds ``files``: every ``<!-- if PATH -->`` ... ``<!-- end if -->``
+    block is kept (without its marker lines) only when the zip holds PATH (a folder when it ends with ``/``), every
+    ``@NAME@`` is replaced by ``values[NAME]``, and the comments of a fenced block of commands are aligned again."""
+    def block(match: re.Match) -> str:
+        path = match.group(1)
+        held = any(f.startswith(path) for f in files) if path.endswith("/") else path in files
+        return match.group(2) if held else ""
+
+    text = _BLOCK.sub(block, text)
+    for name, value in values.items():
+        text = text.replace(f"@{name}@", value)
+    text = _COMMENTS.sub(lambda m: _aligned(m.group(0)), text)
+    left = sorted(set(_PLACEHOLDER.findall(text)) | ({"<!-- if"} if "<!-- if" in text else set()))
+    if left:
+        raise BuildError(f"a handout template keeps {', '.join(left)}: no value or no closing '<!-- end if -->'")
+    return text
+
+
+def training_runs(repo: Path, task: Assignment) -> str:
+    """Returns the Markdown table of the graded training runs of ``task``: config, points and thresholds, read from
+    the rubric (which the handout does not hold)."""
+    runs = [run for run in load_rubric(repo / "configs" / "rubric.yaml").training
+            if task.whole or run.name in task.training]
+    if not runs:
+        return "This assignment grades no training run."
+    lines = ["| run | config | points | full points at accuracy | no points at accuracy | time limit |",
+             "| --- | --- | ---: | ---: | ---: | ---: |"]
+    for run in runs:
+        config = f"`configs/{run.config.name}`" + (" (yours)" if run.from_submission else "")
+        if run.points == 0:
+            points, full, zero = "0: the leaderboard" if run.leaderboard else "0", "-", "-"
+        else:
+            points, full, zero = f"{run.points:g}", f"{run.full:.2f}", f"{run.zero:.2f}"
+        lines.append(f"| `{run.name}` | {config} | {points} | {full} | {zero} | {run.time_limit_s:g} s |")
+    return "\n".join(lines)
+
+
+def handout_values(repo: Path, task: Assignment, files: set[str]) -> dict[str, str]:
+    """Returns the values of the handout templates' placeholders: examples that name files of this handout, and the
+    training runs."""
+    tests = sorted(f for f in files if re.fullmatch(r"tests/public/test_\w+\.py", f))
+    graded = [f"configs/{run.config.name}" for run in load_rubric(repo / "configs" / "rubric.yaml").training
+              if (task.whole or run.name in task.training) and not run.from_submission]
+    others = sorted(f for f in files if re.fullmatch(r"configs/\w+\.yaml", f) and f != "configs/policy.yaml")
+    configs = [f for f in graded + others if f in files]  # a graded run's config first: the one to try
+    if not tests or not configs:
+        raise BuildError(f"the handout of {task.title} holds no public test or no training config to show")
+    return {"EXAMPLE_TEST": tests[0], "EXAMPLE_K": Path(tests[0]).stem.removeprefix("test_"),
+            "EXAMPLE_CONFIG": configs[0], "TRAINING_RUNS": training_runs(repo, task)}
+
+
 def default_out(repo: Path, task: Assignment, what: str) -> Path:
     """Returns ``dist/<what>.zip`` for the whole course, ``dist/<assignment>/<what>.zip`` for an assignment."""
     return repo / "dist" / (f"{what}.zip" if task.whole else f"{task.name}/{what}.zip")
@@ -170,6 +255,9 @@ def build_handout(repo: Path = REPO, out: Path | None = None, check: bool = True
     task = task or whole_course(repo)
     entries = {**_common(repo, "handout", task), **{f"student/{rel}": data for rel, data in _student(repo, task).items()},
                **_templates("handout", HANDOUT_TEMPLATES)}
+    values = handout_values(repo, task, set(entries))
+    for name in ("README.md", "Makefile"):
+        entries[name] = render(entries[name].decode(), set(entries), values).encode()
     if not task.whole:
         entries["README.md"] = (_assignment_intro(task) + entries["README.md"].decode()).encode()
     out = Path(out or default_out(repo, task, "handout"))

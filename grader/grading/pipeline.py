@@ -7,7 +7,8 @@
 3. the public and hidden suites of the rubric, in grading mode: every probe runs
    in the sandboxed worker (``grader.sandbox``), this process only compares;
 4. the graded training runs of the rubric (``runs``);
-5. ``results.json``, always, atomically and validated; then the summary table.
+5. the rubric's late policy and rate limit, by Gradescope's submission metadata (``policies``; ``--metadata``);
+6. ``results.json``, always, atomically and validated; then the summary table.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from grader.grading.datasets import MNIST1D_SEEDS, TRUSTED, graded_split
 from grader.grading.imports import import_failures
 from grader.grading.intake import Submission, SubmissionError, extract
 from grader.grading.plugin import GradingSession
+from grader.grading.policies import apply_policies
 from grader.grading.recorder import ResultsRecorder
 from grader.grading.results import Results
 from grader.grading.rubric import DEFAULT_RUBRIC, Rubric, RubricError, load_rubric
@@ -106,7 +108,8 @@ def run_suites(rubric: Rubric, runner, results: Results, blocked: dict[str, str]
 
 
 def grade(submission: Path, results_path: Path, rubric_path: Path = DEFAULT_RUBRIC, device: str = "cpu",
-          isolation: str = "auto", quiet: bool = False, task: Assignment | None = None) -> Results:
+          isolation: str = "auto", quiet: bool = False, task: Assignment | None = None,
+          metadata: Path | None = None) -> Results:
     """Grades ``submission``, writes ``results_path`` and returns the results.
 
     ``isolation``: how student code is kept apart (``grader.sandbox.isolation.MODES``);
@@ -117,7 +120,9 @@ def grade(submission: Path, results_path: Path, rubric_path: Path = DEFAULT_RUBR
     run's own output is dropped (the caller prints the summary). ``task``: one
     assignment of the course (its tests, runs and required files; its given
     files from the reference); default the whole course, or what an
-    autograder's rubric, required list and ``given/`` say.
+    autograder's rubric, required list and ``given/`` say. ``metadata``: Gradescope's
+    ``submission_metadata.json`` of the submission, from which the rubric's late policy and rate limit are
+    applied (``grader.grading.policies``; metadata it cannot use never fails the grade).
     """
     results = Results()
     results_path = Path(results_path).resolve()
@@ -128,6 +133,7 @@ def grade(submission: Path, results_path: Path, rubric_path: Path = DEFAULT_RUBR
         results.visibility, results.stdout_visibility = rubric.visibility, rubric.stdout_visibility
         with tempfile.TemporaryDirectory(prefix="grade-") as tmp, _silenced(quiet):
             _grade(Path(submission), Path(tmp), rubric, results, results_path, device, isolation, task)
+        apply_policies(rubric.late, rubric.rate_limit, None if metadata is None else Path(metadata), results)
     except SandboxError as exc:
         results.note(f"This submission was not graded: the grader could not run student code safely here ({exc}). "
                      "This is not a problem of your code. Please tell the course staff.")
@@ -229,11 +235,13 @@ def chosen_assignment(args: argparse.Namespace) -> Assignment | None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """``python -m grader grade SUBMISSION [--results PATH] [--rubric PATH] [--device D]``."""
+    """``python -m grader grade SUBMISSION [--results PATH] [--rubric PATH] [--device D] [--metadata PATH]``."""
     try:
         task = chosen_assignment(args)
+        metadata = getattr(args, "metadata", None)
         results = grade(Path(args.submission), Path(args.results), Path(args.rubric or DEFAULT_RUBRIC), args.device,
-                        NONE if args.no_isolation else args.isolation, quiet=args.quiet, task=task)
+                        NONE if args.no_isolation else args.isolation, quiet=args.quiet, task=task,
+                        metadata=Path(metadata) if metadata else None)
     except CourseError as exc:
         print(f"grade: {exc}")
         return 2

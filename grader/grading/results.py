@@ -5,7 +5,9 @@ point silently vanishes; it also knows the module it grades and its suite, from
 which the summary table (``grader.grading.summary``) is built. Outputs are
 truncated per test and in total, so a submission that prints megabytes still
 gets a small file. The document is validated against the schema and written
-atomically.
+atomically. A submission policy (``grader.grading.policies``) may take points
+off the total (a late penalty) or withhold entries from the student (a rate
+limit); the entries themselves keep what they earned.
 """
 from __future__ import annotations
 
@@ -97,6 +99,11 @@ class Results:
     started: float = field(default_factory=time.monotonic)
     staff: dict[str, Any] = field(default_factory=dict)
     """Facts for the course staff (the isolation used), kept in ``extra_data``."""
+    deduction: float = 0.0
+    """Points a submission policy takes off the entries' total (a late penalty, ``grader.grading.policies``): the
+    document's score is ``total``; each entry keeps what it earned."""
+    withheld: bool = False
+    """Set by a rate limit: the page counts only the entries the student sees (not ``hidden``) and shows no total."""
 
     def add_test(self, name: str, score: float, max_score: float, passed: bool, output: str = "",
                  number: str | None = None, tags: list[str] | tuple = (), visibility: str | None = None,
@@ -123,9 +130,9 @@ class Results:
         """Adds one leaderboard column value."""
         self.leaderboard.append({"name": name, "value": value, "order": order})
 
-    def note(self, text: str) -> None:
-        """Adds a paragraph to the top-level output that every student sees."""
-        self.notes.append(text.rstrip())
+    def note(self, text: str, first: bool = False) -> None:
+        """Adds a paragraph to the top-level output that every student sees (``first``: before the others)."""
+        self.notes.insert(0 if first else len(self.notes), text.rstrip())
 
     def not_graded(self, entry: Entry, fault: str) -> Entry:
         """Marks ``entry`` as not graded for ``fault``, a failure of the machine (said to the staff only): the
@@ -147,6 +154,11 @@ class Results:
     def max_score(self) -> float:
         return sum(e.max_score for e in self.entries)
 
+    @property
+    def total(self) -> float:
+        """The score of the submission: the entries' points less the ``deduction``, never below 0."""
+        return max(self.score - self.deduction, 0.0)
+
     def to_dict(self) -> dict:
         """Returns the results document, with every output truncated."""
         tests, used = [], 0
@@ -157,7 +169,7 @@ class Results:
         from grader.grading.summary import summary_markdown
 
         return {
-            "score": round(sum(t["score"] for t in tests), 6),
+            "score": max(round(sum(t["score"] for t in tests) - self.deduction, 6), 0.0),
             "execution_time": round(time.monotonic() - self.started, 3),
             "output": truncate(summary_markdown(self), TOP_OUTPUT_CHARS),
             "output_format": "md",

@@ -1,4 +1,5 @@
-"""The grading rubric (``configs/rubric.yaml``): suites, sandbox limits, graded training runs.
+"""The grading rubric (``configs/rubric.yaml``): suites, sandbox limits, graded training runs, and the
+submission policies (``late``, ``rate_limit``; off unless present, applied by ``grader.grading.policies``).
 
 Loaded and validated once; every problem is reported with the field that
 holds it (``training[1].full must be a number in [0, 1], got 'high'``).
@@ -10,8 +11,10 @@ import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from grader.contract import CONFIGS, REPO
+from grader.grading.policies import DAY_WINDOW, PER, TRAINING, LatePolicy, RateLimit
 from grader.grading.results import VISIBILITIES
 from grader.sandbox import DEFAULT_USER, Limits
 from grader.yamlfile import read_yaml
@@ -83,6 +86,10 @@ class Rubric:
     """Test id pattern (``public/test_linear.py::test_x*``, shell-style) -> the points of each matching test,
     instead of its ``@weight``: the first pattern that matches decides. A rubric can so be tried on graded
     submissions without editing a test."""
+    late: LatePolicy | None = None
+    """The late penalty (with late days); None: lateness costs nothing."""
+    rate_limit: RateLimit | None = None
+    """The allowance of submissions with full feedback; None: every submission gets it."""
 
     def weight_of(self, test_id: str, declared: float) -> float:
         """Returns the points of test ``test_id`` (its id without ``tests/``) whose ``@weight`` is ``declared``."""
@@ -241,16 +248,57 @@ def _weights(data: Any, source: Path) -> dict[str, float]:
     return out
 
 
+def _late(data: Any, source: Path) -> LatePolicy | None:
+    if data is None:
+        return None
+    f = _Fields(data, "late", source, {"penalty_percent": "", "per": "", "late_days": "", "max_percent": "",
+                                       "grace_minutes": ""})
+    percent, positive = "a number in (0, 100]", "a number >= 0"
+    return LatePolicy(
+        penalty_percent=float(f.get("penalty_percent", (int, float), ..., lambda v: 0 < v <= 100, percent)),
+        per=f.get("per", str, "day", lambda v: v in PER, f"one of {', '.join(PER)}"),
+        late_days=float(f.get("late_days", (int, float), 0, lambda v: v >= 0, positive)),
+        max_percent=float(f.get("max_percent", (int, float), 100, lambda v: 0 < v <= 100, percent)),
+        grace_minutes=float(f.get("grace_minutes", (int, float), 0, lambda v: v >= 0, positive)),
+    )
+
+
+def _zone(name: str | None) -> bool:
+    try:
+        return name is None or ZoneInfo(name) is not None
+    except (ValueError, ZoneInfoNotFoundError):
+        return False
+
+
+def _rate_limit(data: Any, source: Path, suites: list[Suite]) -> RateLimit | None:
+    if data is None:
+        return None
+    f = _Fields(data, "rate_limit", source, {"submissions": "", "window": "", "timezone": "", "show": ""})
+    window = f.get("window", (str, int, float), DAY_WINDOW, lambda v: v == DAY_WINDOW if isinstance(v, str) else v > 0,
+                   f"{DAY_WINDOW!r} or a number of hours > 0")
+    show = f.get("show", list, [], lambda v: all(isinstance(s, str) for s in v), "a list of suite names")
+    names = [s.name for s in suites] + [TRAINING]
+    for name in show:
+        if name not in names:
+            f.fail(f"rate_limit.show: {name!r} is not a suite; valid names: {', '.join(names)}")
+    return RateLimit(submissions=f.get("submissions", int, ..., _positive, "an integer > 0"),
+                     window=window if isinstance(window, str) else float(window),
+                     timezone=f.get("timezone", (str, type(None)), None, _zone, "a time zone such as Europe/Paris"),
+                     show=tuple(show))
+
+
 def load_rubric(path: Path | str = DEFAULT_RUBRIC) -> Rubric:
     """Returns the validated rubric in ``path``; raises RubricError naming the field at fault."""
     path = Path(path)
     data = read_yaml(path, RubricError, "rubric")
-    f = _Fields(data, "", path, {"results": "", "suites": "", "sandbox": "", "training": "", "weights": ""})
+    f = _Fields(data, "", path, {"results": "", "suites": "", "sandbox": "", "training": "", "weights": "",
+                                 "late": "", "rate_limit": ""})
     results = _Fields(f.data.get("results", {}), "results", path, {"visibility": "", "stdout_visibility": ""})
     limits, user, training_memory = _limits(f.data.get("sandbox", {}), path)
+    suites = _suites(f.get("suites", dict), path)
     return Rubric(
         path=path,
-        suites=_suites(f.get("suites", dict), path),
+        suites=suites,
         limits=limits,
         user=user,
         visibility=_visibility(results, "visibility", "visible"),
@@ -258,4 +306,6 @@ def load_rubric(path: Path | str = DEFAULT_RUBRIC) -> Rubric:
         training=_training(f.data.get("training"), path),
         training_memory_mb=training_memory,
         weights=_weights(f.data.get("weights"), path),
+        late=_late(f.data.get("late"), path),
+        rate_limit=_rate_limit(f.data.get("rate_limit"), path, suites),
     )

@@ -47,11 +47,12 @@ def cut(text: str, limit: int = RESULT_CHARS) -> str:
     return head.rstrip(" ,;:") + "..."
 
 
-def rows(results: Any) -> tuple[list[str], list[Row]]:
-    """Returns the suites (in order of first appearance) and one row per module (in order of appearance)."""
+def rows(results: Any, entries: list | None = None) -> tuple[list[str], list[Row]]:
+    """Returns the suites (in order of first appearance) and one row per module (in order of appearance), of
+    ``entries`` (default every entry of ``results``)."""
     suites: list[str] = []
     by_module: dict[str, Row] = {}
-    for e in results.entries:
+    for e in results.entries if entries is None else entries:
         if e.kind == "training":
             continue
         suite = e.suite or "tests"
@@ -80,7 +81,11 @@ def summary_table(results: Any) -> str:
         for r in runs:
             lines.append(f"{r.module:<{width}}  {cut(r.result):<{RESULT_CHARS}}{points(r.score, r.max_score):>10}")
     lines.append("")
-    lines.append(f"{'total':<{width}}{points(results.score, results.max_score):>{14 * (len(suites) + 1)}}")
+    lines.append(f"{'total':<{width}}{points(results.total, results.max_score):>{14 * (len(suites) + 1)}}")
+    if results.deduction:
+        lines.append(f"late penalty: {results.deduction:g} points off the tests' {results.score:g}")
+    if results.withheld:
+        lines.append("rate limit: beyond the allowance; the student sees only the note and the entries not hidden")
     for entry in results.leaderboard:
         lines.append(f"leaderboard {entry['name']}: {entry['value']}")
     if results.faults:
@@ -96,10 +101,20 @@ def _md(text: str) -> str:
 
 
 def summary_markdown(results: Any) -> str:
-    """Returns the top of the student's page: the total, the per-module table, the training runs, then the notes."""
-    suites, table = rows(results)
-    runs = [e for e in results.entries if e.kind == "training"]
-    parts = [f"**Total: {points(results.score, results.max_score)} points**"]
+    """Returns the top of the student's page: the total, the notes, the per-module table, then the training runs.
+
+    Under a rate limit (``results.withheld``) the page has no total, and its tables count only the entries the
+    student sees."""
+    shown = [e for e in results.entries if not results.withheld or e.visibility != "hidden"]
+    suites, table = rows(results, shown)
+    runs = [e for e in shown if e.kind == "training"]
+    if results.withheld:
+        parts = ["**Total: not shown** (feedback on this submission is limited; see below)"]
+    elif results.deduction:
+        parts = [f"**Total: {points(round(results.total, 2), results.max_score)} points** "
+                 f"({points(round(results.score, 2), results.max_score)} before the late penalty)"]
+    else:
+        parts = [f"**Total: {points(results.score, results.max_score)} points**"]
     if results.faults:
         parts.append(_md_paragraph(f"This grade is not complete: {len(results.faults)} of its tests could not run "
                                    "because the grading machine failed (this is not a problem of your code). "

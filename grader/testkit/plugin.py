@@ -4,7 +4,11 @@ Loaded by every suite through ``-p grader.testkit.plugin`` (pyproject.toml).
 Options:
 
 - ``--impl student|solutions|PATH``: the implementation under test (default student);
-- ``--expect-fail``: succeed only if every test fails (the skeleton must fail every graded test).
+- ``--expect-fail``: succeed only if every test fails (the skeleton must fail every graded test);
+- ``--one-line-failures``: end with one line per failed test;
+- ``--points``: end with the points per module, as the student's Gradescope page shows them: the ``@weight``
+  of every test that passed over the module's total (``PointsTable``). The handout's pytest configuration
+  passes both, so ``make test`` (and ``pytest``) in the handout end with that table.
 
 The ``impl`` fixture serves the runner stashed under ``RUNNER``: a
 ``LocalRunner`` (probes run in this process) unless the grading plugin
@@ -44,6 +48,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write every test's duration (setup, call and teardown, in seconds) to PATH as JSON")
     group.addoption("--one-line-failures", action="store_true",
                     help="end with one line per failed test: its id and the first line of why (the handout's default)")
+    group.addoption("--points", action="store_true",
+                    help="end with the points per module: the @weight of the tests that passed over each module's "
+                         "total, as on Gradescope (the handout's default)")
 
 
 @pytest.hookimpl(tryfirst=True)  # before hypothesis's own plugin loads --hypothesis-profile
@@ -61,6 +68,8 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(ExpectFail(), "grader-expect-fail")
     if config.getoption("durations_file"):
         config.pluginmanager.register(DurationsFile(Path(config.getoption("durations_file"))), "grader-durations")
+    if config.getoption("points"):
+        config.pluginmanager.register(PointsTable(), "grader-points")
 
 
 class DurationsFile:
@@ -76,6 +85,106 @@ class DurationsFile:
         import json
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps({k: round(v, 4) for k, v in sorted(self.seconds.items())}, indent=0))
+
+
+def declared_weight(item: pytest.Item) -> float:
+    """Returns the points of ``item``: the ``@weight`` on its test or on a function the test wraps (0 without one)."""
+    obj, seen = getattr(item, "obj", None), []
+    while obj is not None and obj not in seen and len(seen) < 10:
+        if hasattr(obj, "__weight__"):
+            value = obj.__weight__
+            return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+        seen.append(obj)
+        obj = getattr(obj, "__wrapped__", None) or getattr(getattr(obj, "hypothesis", None), "inner_test", None)
+    return 0.0
+
+
+class PointsTable:
+    """Ends a local run with a table like the one atop the student's Gradescope page.
+
+    Per module (in the page's order) and per suite (the folder of the test
+    file): the ``@weight`` of the tests that passed over the total of the tests
+    this run collected. A test passes when its setup, call and teardown pass;
+    one that failed, errored, was skipped or never ran (``-x``) earns nothing.
+    Tests without a weight (a student's own) are left out.
+    """
+
+    def __init__(self):
+        self.items: list[pytest.Item] = []
+        self.passed: set[str] = set()
+        self.lost: set[str] = set()
+        self.unloaded: list[str] = []
+        self.deselected = 0
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.unloaded.append(report.nodeid or "a test file")
+
+    def pytest_deselected(self, items: list[pytest.Item]) -> None:
+        self.deselected += len(items)
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.items = list(session.items)
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.failed or report.skipped:  # an expected failure (xfail) is reported as skipped: no points either
+            self.lost.add(report.nodeid)
+        elif report.when == "call" and report.passed:
+            self.passed.add(report.nodeid)
+
+    def rows(self) -> tuple[list[str], dict[str, dict[str, list[float]]]]:
+        """Returns the suites in order of appearance and ``{module: {suite: [points earned, points]}}``."""
+        from grader.contract import module_names, module_of_test
+        from grader.submission.files import required_modules
+
+        files = required_modules()
+        modules = module_names(files)
+        order = [Path(f).stem for f in files]  # the modules in the order of the Gradescope page
+        suites: list[str] = []
+        table: dict[str, dict[str, list[float]]] = {}
+        for item in self.items:
+            weight = declared_weight(item)
+            if weight <= 0:
+                continue
+            suite = item.path.parent.name
+            if suite not in suites:
+                suites.append(suite)
+            cell = table.setdefault(module_of_test(item.path.name, modules), {}).setdefault(suite, [0.0, 0.0])
+            cell[0] += weight if item.nodeid in self.passed and item.nodeid not in self.lost else 0.0
+            cell[1] += weight
+        ranked = sorted(table, key=lambda m: (order.index(m) if m in order else len(order), m))
+        return suites, {module: table[module] for module in ranked}
+
+    @pytest.hookimpl(trylast=True)  # after the one-line failures: the table closes the run
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        suites, table = self.rows()
+        if not table:
+            return
+        both = len(suites) > 1
+        width = max([len(m) for m in table] + [12])
+        terminalreporter.section("points per module", sep="=")
+        heads = suites + (["total"] if both else [])
+        terminalreporter.write_line(f"{'module':<{width}}" + "".join(f"{h:>14}" for h in heads))
+        earned = total = 0.0
+        for module, cells in table.items():
+            score, points = sum(c[0] for c in cells.values()), sum(c[1] for c in cells.values())
+            earned, total = earned + score, total + points
+            shown = [_points(*cells[s]) if s in cells else "-" for s in suites]
+            shown += [_points(score, points)] if both else []
+            terminalreporter.write_line(f"{module:<{width}}" + "".join(f"{c:>14}" for c in shown))
+        terminalreporter.write_line(f"{'total':<{width}}{_points(earned, total):>{14 * len(heads)}}")
+        notes = []
+        if self.deselected:
+            notes.append(f"{self.deselected} tests this run did not select are not counted")
+        notes.extend(f"not counted: {name} could not be loaded" for name in self.unloaded)
+        if "hidden" not in suites:
+            notes.append("when you are graded, the hidden tests and the training runs count too")
+        for note in notes:
+            terminalreporter.write_line(f"({note})")
+
+
+def _points(score: float, points: float) -> str:
+    return f"{score:g}/{points:g}"
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -354,18 +354,23 @@ def test_the_report_escapes_what_students_control(tmp_path):
     assert "http://" not in page and "https://" not in page  # self-contained
 
 
-def test_the_grading_key_changes_with_the_rubric_the_tests_and_the_assignment(tmp_path):
+def test_the_grading_key_changes_with_the_rubric_the_tests_and_the_assignment_but_not_the_weights(tmp_path):
+    from grader.authoring.classgrading.freshness import grading_key
+
     repo = tmp_path / "repo"
     (repo / "tests" / "public").mkdir(parents=True)
     (repo / "tests" / "public" / "test_x.py").write_text("A = 1\n")
-    rubric = repo / "rubric.yaml"
+    (repo / "configs").mkdir()
+    rubric = repo / "configs" / "rubric.yaml"  # where the course keeps it: among what decides a grade
     rubric.write_text("suites: {}\n")
-    key = batch.grading_key(rubric, None, "cpu", repo)
-    assert batch.grading_key(rubric, None, "cpu", repo) == key
-    assert batch.grading_key(rubric, "one", "cpu", repo) != key
-    assert batch.grading_key(rubric, None, "cuda", repo) != key
+    key = grading_key(rubric, None, "cpu", repo)
+    assert grading_key(rubric, None, "cpu", repo) == key
+    assert grading_key(rubric, "one", "cpu", repo) != key
+    assert grading_key(rubric, None, "cuda", repo) != key
     (repo / "tests" / "public" / "test_x.py").write_text("A = 2\n")
-    changed_test = batch.grading_key(rubric, None, "cpu", repo)
+    changed_test = grading_key(rubric, None, "cpu", repo)
     assert changed_test != key
-    rubric.write_text("suites: {}\nweights: {}\n")
-    assert batch.grading_key(rubric, None, "cpu", repo) != changed_test
+    rubric.write_text("# a comment\nsuites: {}\nweights: {'public/test_x.py::*': 2}\n")
+    assert grading_key(rubric, None, "cpu", repo) == changed_test  # weights are reweighted, not regraded
+    rubric.write_text("suites: {}\nsandbox: {budget_s: 100}\n")
+    assert grading_key(rubric, None, "cpu", repo) != changed_test

@@ -138,6 +138,7 @@ def test_no_cell_of_the_tables_starts_a_formula_and_compare_reads_them_back_righ
             _graded(new, sid, name, {TEST: points, PLAIN_TEST: 1.0})
     _graded(new, "-added", "+3", {TEST: 0.5})
     Gradebook(read_folder(old)).write(old)
+    Gradebook(read_folder(new)).write(new)  # a share whose grade-all ended (merge checks)
     assert cli.main(["merge", str(new), "--out", str(out), "--compare", str(old / "gradebook.csv")]) == 0
     for table in (old / "gradebook.csv", old / "tests.csv", out / "gradebook.csv", out / "tests.csv",
                   out / "compare.csv"):

@@ -6,6 +6,7 @@ handout's own ``make setup``; the autograder's ``setup.sh`` then runs against
 the same interpreter. The autograder runs in a temporary root laid out like
 Gradescope's ``/autograder``.
 """
+import ast
 import json
 import os
 import re
@@ -23,7 +24,7 @@ import pytest
 from grader.authoring import builds as build
 from grader.authoring import leaks
 from grader.contract import EXPERIMENT
-from grader.course import load_course
+from grader.course import Assignment, load_course, whole_course
 from grader.grading.results import validate
 from grader.grading.rubric import DEFAULT_RUBRIC, load_rubric
 from tests.grader.attacks import DAEMON_NAME, SPY_ATTEMPTS, neighbour, processes_named, refusals, spy
@@ -32,6 +33,7 @@ from tests.grader.distribution_helpers import code_units, file_digest, pytest_su
 REPO = Path(__file__).resolve().parents[2]
 WHEELS = REPO / "build" / "wheels"
 SOLVED, BROKEN = "layers/conv.py", "layers/pool.py"  # exercises of the last (smallest) assignment
+COURSE = load_course(runs=[r.name for r in load_rubric(DEFAULT_RUBRIC).training]).assignments
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +152,194 @@ def test_builds_are_reproducible(tmp_path):
     assert build.build_autograder(out=tmp_path / "again.zip", check=False).read_bytes() == first
 
 
+# --- what students read: the README, the Makefile, the requirements ----------------------------------------
+
+HANDOUTS = [whole_course(), *COURSE]
+MADE_HERE = {".venv/": "make setup", "runs/": "make train", "dist/": "make submission", "tests/mine/": "the student"}
+"""Folders a handout's README and Makefile may name without the handout holding them: what the commands (or the
+student, writing a test of their own) make."""
+_SEGMENT = r"(?:[\w.*-]|<[^<>\n]+>)+"
+PATH = re.compile(rf"(?<![\w$()/.\\<-])({_SEGMENT}(?:/{_SEGMENT})+/?|{_SEGMENT}/|{_SEGMENT}\.(?:py|yaml|txt|toml|md))"
+                  r"(?![\w/])")
+"""A path as a README or Makefile writes it: with a slash (``configs/<name>.yaml``, ``student/``), or a file name with
+one of the handout's extensions (``requirements.txt``); ``<...>`` and ``*`` stand for any name. URLs are no paths."""
+
+
+@pytest.fixture(scope="module")
+def handouts(tmp_path_factory) -> dict[str, dict[str, bytes]]:
+    """Every handout (the whole course's and each assignment's): its files, by their path under ``handout/``."""
+    out = tmp_path_factory.mktemp("handouts")
+    built = {}
+    for task in HANDOUTS:
+        with zipfile.ZipFile(build.build_handout(out=out / f"{task.name}.zip", task=task, check=False)) as archive:
+            built[task.name] = {name.removeprefix("handout/"): archive.read(name) for name in archive.namelist()}
+    return built
+
+
+def named_paths(text: str) -> list[str]:
+    """Returns every path ``text`` names (see PATH)."""
+    return sorted({m.group(1).rstrip(".") for m in PATH.finditer(text)} - {""})
+
+
+def held(path: str, files: set[str]) -> bool:
+    """True when a handout of ``files`` holds ``path`` (a file, a folder, or a pattern of ``<...>`` and ``*``)."""
+    pattern = re.escape(path).replace(r"\*", "[^/]*")
+    pattern = re.sub(r"<[^<>]+>", "[^/]+", pattern.replace("\\<", "<").replace("\\>", ">"))
+    if "/" not in path:  # a file name alone: a file of that name anywhere in the handout
+        return any(re.fullmatch(pattern, Path(f).name) for f in files)
+    if path.endswith("/"):
+        return any(re.match(pattern, f) for f in files)
+    return any(re.fullmatch(pattern, f) or re.match(pattern + "/", f) for f in files)
+
+
+@pytest.mark.parametrize("task", HANDOUTS, ids=[t.name for t in HANDOUTS])
+def test_the_handout_readme_and_makefile_name_only_files_the_handout_holds(handouts, task):
+    """Every path the README and the Makefile name is in the handout, or is made by a command or the student
+    (MADE_HERE, never in the zip): no rubric, no config or test file of another assignment."""
+    files = set(handouts[task.name])
+    assert not [f for f in files for made in MADE_HERE if f.startswith(made)]
+    for name in ("README.md", "Makefile"):
+        text = handouts[task.name][name].decode()
+        paths = named_paths(text)
+        assert any(p.startswith("tests/public/test_") for p in paths) and "requirements.txt" in paths, paths
+        missing = [p for p in paths if not f"{p}/".startswith(tuple(MADE_HERE)) and not held(p, files)]
+        assert missing == [], f"{name} of {task.name} names what its handout does not hold"
+        assert "@" not in re.sub(r"\$@|@(test|case|echo|touch|#)\b", "", text), "a placeholder was left"
+        assert "<!--" not in text
+
+
+def test_path_search_finds_paths_and_patterns_and_skips_urls():
+    text = ("`configs/<name>.yaml`, runs/<config name>/ and `student/`; `requirements.txt`; tests/*|*.py|*::*\n"
+            "PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu $(VENV)/.installed layers.activations\n")
+    assert named_paths(text) == ["*.py", "configs/<name>.yaml", "requirements.txt", "runs/<config name>/", "student/",
+                                 "tests/*"]
+    files = {"configs/mlp.yaml", "student/layers/a.py", "requirements.txt", "tests/public/test_a.py"}
+    assert all(held(p, files) for p in ["configs/<name>.yaml", "student/", "tests/*", "*.py", "requirements.txt",
+                                        "student/layers", "tests/public/test_a.py"])
+    assert not any(held(p, files) for p in ["configs/rubric.yaml", "configs/study/", "rubric.yaml", "tests/hidden"])
+
+
+@pytest.mark.parametrize("task", HANDOUTS, ids=[t.name for t in HANDOUTS])
+def test_the_handout_readme_states_the_thresholds_of_its_graded_runs(handouts, task):
+    """The rubric does not ship; the README gives each graded run of the handout's assignment its config, points,
+    thresholds and time limit, as the rubric says when the handout is built."""
+    assert not [f for f in handouts[task.name] if f.endswith("rubric.yaml")]
+    readme = handouts[task.name]["README.md"].decode()
+    runs = [r for r in load_rubric(DEFAULT_RUBRIC).training if task.whole or r.name in task.training]
+    assert runs
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `(\w+)` \|.*\|$", readme, re.M)}
+    assert set(rows) == {r.name for r in runs}, rows
+    for run in runs:
+        cells = [c.strip() for c in rows[run.name].strip("|").split("|")]
+        assert cells[1].startswith(f"`configs/{run.config.name}`") and cells[5] == f"{run.time_limit_s:g} s"
+        if run.points:
+            assert cells[2:5] == [f"{run.points:g}", f"{run.full:.2f}", f"{run.zero:.2f}"], cells
+        else:
+            assert cells[2].startswith("0") and "leaderboard" in cells[2]
+
+
+INSTRUCTOR_ONLY = ("copydetect", "kubernetes-validate", "kubernetes_validate")
+
+
+def requirement_names(text: str) -> set[str]:
+    """Returns the normalized package names of a requirements file's text."""
+    names = {re.split(r"[<>=!~;\[ ]", line.strip(), maxsplit=1)[0] for line in text.splitlines()}
+    return {re.sub(r"[-_.]+", "-", n).lower() for n in names if n and not n.startswith(("#", "-"))}
+
+
+def test_the_handout_ships_only_the_students_requirements_and_the_autograder_adds_grading(handouts, zips):
+    """The handout's requirements.txt is this repository's (students' packages only); the autograder's holds those
+    and requirements-grading.txt's; requirements-instructor.txt ships in neither."""
+    students = (REPO / "requirements.txt").read_text()
+    for task in HANDOUTS:
+        files = handouts[task.name]
+        assert files["requirements.txt"].decode() == students
+        assert [f for f in files if "requirements" in f] == ["requirements.txt"]
+    assert not requirement_names(students) & {re.sub(r"[-_.]+", "-", n) for n in INSTRUCTOR_ONLY + ("jsonschema",)}
+    with zipfile.ZipFile(zips["autograder"]) as archive:
+        autograder = archive.read("requirements.txt").decode()
+        assert [n for n in archive.namelist() if "requirements" in n] == ["requirements.txt"]
+    grading = requirement_names((REPO / "requirements-grading.txt").read_text())
+    assert requirement_names(autograder) == requirement_names(students) | grading and grading
+
+
+def _imported(paths: list[Path]) -> dict[str, set[str]]:
+    """Returns the distributions that the code of ``paths`` imports (optional imports aside), each with a file."""
+    from importlib.metadata import packages_distributions
+
+    local = {"grader", "tests", "solutions", "student", "layers", "models", "optimizers", "utils"}
+    distributions = packages_distributions()
+    found: dict[str, set[str]] = {}
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        optional = {id(n) for t in ast.walk(tree) if isinstance(t, ast.Try)
+                    and any("ImportError" in ast.unparse(h.type or ast.Name("")) for h in t.handlers)
+                    for stmt in t.body for n in ast.walk(stmt)}
+        for node in ast.walk(tree):
+            if id(node) in optional:
+                continue
+            tops = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else []
+            for top in (t.split(".")[0] for t in tops):
+                if top in sys.stdlib_module_names or top in local or top == "__future__":
+                    continue
+                for dist in distributions.get(top, [top]):
+                    found.setdefault(re.sub(r"[-_.]+", "-", dist).lower(), set()).add(path.relative_to(REPO).as_posix())
+    return found
+
+
+def _python_files(*folders: str) -> list[Path]:
+    return [p for folder in folders for p in sorted((REPO / folder).rglob("*.py")) if "__pycache__" not in p.parts]
+
+
+def test_each_requirements_file_holds_what_its_audience_imports_and_nothing_else():
+    """requirements.txt: exactly what the handout's code and the code students write (the solutions) import;
+    requirements-grading.txt: exactly what the autograder's code imports beyond it; requirements-instructor.txt:
+    exactly what the rest of this repository (the instructor's tools, the grader's tests) imports beyond both."""
+    students = requirement_names((REPO / "requirements.txt").read_text())
+    grading = requirement_names((REPO / "requirements-grading.txt").read_text())
+    instructor = requirement_names((REPO / "requirements-instructor.txt").read_text())
+    def shipped(kind: str, *folders: str) -> list[Path]:  # with the solutions: the code students write
+        return [p for p in _python_files(*folders, "solutions") if p.is_relative_to(REPO / "solutions")
+                or build._shipped(p.relative_to(REPO).as_posix(), kind)]
+
+    handout = shipped("handout", "grader", "tests/public")
+    autograder = shipped("autograder", "grader", "tests/public", "tests/hidden")
+    everything = _python_files("grader", "tests", "solutions")
+    assert set(_imported(handout)) == students
+    assert set(_imported(autograder)) - students == grading
+    assert set(_imported(everything)) - students - grading == instructor
+    assert not students & grading and not (students | grading) & instructor
+
+
+def test_the_readme_example_test_runs_in_the_handout(zips, tmp_path):
+    """The README's test of one's own, written where it says, passes on the solutions, fails on the skeleton, and
+    fails on a wrong softmax with the check's message and the example's hint, run as `make test TESTS=...` runs it."""
+    handout = unzip(zips["handout"], tmp_path) / "handout"
+    example = re.search(r"^```python\n# (tests/mine/\S+\.py)\n(.*?)^```$", (handout / "README.md").read_text(),
+                        re.M | re.S)
+    assert example, "the README has no example test"
+    (handout / example.group(1)).parent.mkdir(parents=True)
+    (handout / example.group(1)).write_text(example.group(2))
+    assert f"make test TESTS={Path(example.group(1)).parent.as_posix()}" in (handout / "README.md").read_text()
+    wrong = shutil.copytree(REPO / "solutions", tmp_path / "wrong", ignore=shutil.ignore_patterns("__pycache__"))
+    losses = wrong / "layers" / "losses.py"
+    losses.write_text(losses.read_text().replace("return e / np.sum(e, axis=-1, keepdims=True)", "return e / e.sum()"))
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+
+    def pytest_in_handout(impl: Path | None) -> subprocess.CompletedProcess:
+        return run([sys.executable, "-m", "pytest", str(Path(example.group(1)).parent),
+                    *(["--impl", str(impl)] if impl else [])], cwd=handout, env=env)
+
+    solved = pytest_in_handout(REPO / "solutions")
+    assert solved.returncode == 0 and re.search(r"\b2 passed", pytest_summary(solved.stdout)), solved.stdout[-3000:]
+    skeleton = pytest_in_handout(None)
+    assert "2 failed" in pytest_summary(skeleton.stdout) and "is not implemented yet" in skeleton.stdout
+    broken = pytest_in_handout(wrong)
+    assert "1 failed, 1 passed" in pytest_summary(broken.stdout), broken.stdout[-3000:]
+    assert "softmax of equal scores is wrong" in broken.stdout and "hint: every row of equal scores" in broken.stdout
+
+
 # --- submission checks -------------------------------------------------------------------------------------
 
 
@@ -197,13 +387,21 @@ def test_submission_zip_holds_the_py_files_and_the_tuned_config_and_lists_unfini
 # --- end to end: the handout and the autograder, set up offline -------------------------------------------
 
 
+ZIP_REQUIREMENTS = ("requirements.txt", "requirements-grading.txt")
+"""What the handout (the first) and the autograder (both) install: the wheel folder holds them."""
+
+
 @pytest.fixture(scope="module")
 def wheels() -> Path:
-    """The local wheel folder that every offline setup installs from, filled once per requirements.txt."""
-    stamp = WHEELS / f".complete-{file_digest(REPO / 'requirements.txt')}"
+    """The local wheel folder that every offline setup installs from, filled once per content of ZIP_REQUIREMENTS
+    (from the folder itself when it holds them all already, else from the network)."""
+    stamp = WHEELS / (".complete-" + "-".join(file_digest(REPO / name)[:32] for name in ZIP_REQUIREMENTS))
     if not stamp.exists():
-        result = run([sys.executable, "-m", "pip", "wheel", "--quiet", "-r", "requirements.txt", "-w", str(WHEELS)],
-                     cwd=REPO, timeout=900)
+        files = [arg for name in ZIP_REQUIREMENTS for arg in ("-r", name)]
+        command = [sys.executable, "-m", "pip", "wheel", "--quiet", *files, "-w", str(WHEELS)]
+        result = run(command + ["--no-index", "--find-links", str(WHEELS)], cwd=REPO, timeout=900)
+        if result.returncode != 0:
+            result = run(command, cwd=REPO, timeout=900)
         assert result.returncode == 0, f"cannot fill {WHEELS} (pip wheel needs the network once):\n{result.stdout}"
         stamp.touch()
     return WHEELS
@@ -259,6 +457,9 @@ def test_handout_public_tests_fail_on_the_skeleton_with_messages(zips, workspace
     lines = [line for line in lines if line.startswith(("FAILED ", "ERROR "))]
     assert len(lines) == failed, result.stdout[-3000:]
     assert "grader/testkit" not in result.stdout
+    table = result.stdout[result.stdout.index("= points per module ="):]
+    assert result.stdout.index("failed, one line each") < result.stdout.index("= points per module =")
+    assert re.search(r"^losses +0/\d+$", table, re.M) and re.search(r"^total +0/[1-9]\d*$", table, re.M), table
     only = run(["make", "test", "TESTS=tests/public/test_linear.py"], cwd=handout, env=env)
     ran = set(re.findall(r"^(?:FAILED|ERROR) (tests/public/[\w.]+)::", only.stdout, re.M))
     assert ran == {"tests/public/test_linear.py"}, only.stdout[-3000:]
@@ -274,6 +475,8 @@ def solved_submission(zips, workspace, offline, python) -> Path:
                     ignore=shutil.ignore_patterns("__pycache__"))
     tests = run(["make", "test", "TESTS=tests/public/test_linear.py", "ARGS=-q"], cwd=handout, env=offline)
     assert tests.returncode == 0 and " passed" in pytest_summary(tests.stdout), tests.stdout[-5000:]
+    points = re.search(r"^linear +(\d+)/(\d+)$", tests.stdout, re.M)
+    assert points and points.group(1) == points.group(2) != "0", tests.stdout[-2000:]
     submission = run(["make", "submission"], cwd=handout, env=offline)
     assert submission.returncode == 0, submission.stdout
     assert "NotImplementedError" not in submission.stdout
@@ -287,7 +490,6 @@ def test_handout_public_tests_pass_with_the_solutions_and_make_submission_zips_t
     assert (EXPERIMENT in names) == (REPO / EXPERIMENT).is_file()
 
 
-COURSE = load_course(runs=[r.name for r in load_rubric(DEFAULT_RUBRIC).training]).assignments
 LAST = COURSE[-1].name
 """The autograder of the last assignment (the fewest tests) also serves the attacks and the unprivileged grader below."""
 
@@ -445,6 +647,7 @@ def test_two_grades_at_once_isolated_by_user_share_nothing(autograder, offline, 
     users = {data["extra_data"]["isolation"].split("workers run as ")[1].split(",")[0] for data in found.values()}
     assert len(users) == 2, users
     assert Path("/tmp").stat().st_mode & 0o1777 == 0o1777, "the results' folder /tmp was closed to other users"
+    shutil.rmtree(started["honest"][1].parent, ignore_errors=True)
     assert (source / "tests").stat().st_mode & 0o005 == 0o005, "what was closed is opened again after both"
 
 

@@ -1,4 +1,5 @@
 """What students and TAs read: the Gradescope page (results.json), the handout's failures, the commands' messages."""
+import json
 import os
 import re
 import subprocess
@@ -63,7 +64,89 @@ def test_every_test_has_a_readable_name_a_number_by_module_and_module_tags(page)
     assert hidden and all(t["name"].startswith("linear (hidden): ") for t in hidden)
     assert all(t["visibility"] == "after_published" for t in hidden)
     inputs = by_id["public/test_losses.py::test_loss_does_not_modify_its_inputs[softmax]"]["name"]
-    assert inputs == "losses: loss does not modify its inputs (softmax)"
+    assert inputs == "losses: numpy loss does not modify its inputs (softmax)"
+
+
+COLLECT = """
+import inspect, json, sys
+import pytest
+from grader.contract import module_names, module_of_test
+from grader.grading.names import describe, readable_name
+from grader.grading.rubric import load_rubric
+from grader.submission.files import required_modules
+
+items = []
+
+
+class Collect:
+    def pytest_collection_finish(self, session):
+        items.extend(session.items)
+
+
+code = pytest.main(["tests/public", "tests/hidden", "--collect-only", "-q", "-p", "no:cacheprovider"],
+                   plugins=[Collect()])
+rubric, modules = load_rubric(), module_names(required_modules())
+names = []
+for item in items:
+    suite, module = rubric.suite_of(item.path), module_of_test(item.path.name, modules)
+    names.append({"id": item.nodeid, "module": module, "property": describe(item),
+                  "name": readable_name(item, module, suite.name if suite else None),
+                  "doc": inspect.getdoc(item.function) or ""})
+print("NAMES " + json.dumps(names))
+sys.exit(code)
+"""
+
+
+@pytest.fixture(scope="module")
+def collected() -> list[dict]:
+    """Every test of the public and hidden suites, collected (not run) as the grader collects them: its id, module,
+    docstring, and its name on the page."""
+    proc = subprocess.run([sys.executable, "-c", COLLECT], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    names = json.loads(next(line for line in proc.stdout.splitlines() if line.startswith("NAMES "))[6:])
+    assert len(names) > 500
+    return names
+
+
+PROPERTY_CHARS = 120
+
+
+def test_every_public_and_hidden_test_has_a_name_of_its_own_whole_and_short(collected):
+    """No two tests get one name on the page, as the page of any assignment holds some of them; a docstring gives its
+    first sentence whole (never a line cut mid-sentence), of at most PROPERTY_CHARS characters."""
+    by_name: dict[str, list[str]] = {}
+    for test in collected:
+        by_name.setdefault(test["name"], []).append(test["id"])
+    assert {name: ids for name, ids in by_name.items() if len(ids) > 1} == {}
+    cut, long = [], []
+    for test in collected:
+        prop = test["property"]
+        assert prop and f": {prop}" in test["name"], test
+        if test["doc"]:
+            paragraph = " ".join(test["doc"].split("\n\n")[0].split())
+            rest = paragraph[len(prop):] if paragraph.startswith(prop) else None
+            if rest is None or not (rest in ("", ".") or re.match(r"\. [A-Z]", rest)):
+                cut.append((test["id"], prop))
+        if len(prop) > PROPERTY_CHARS:
+            long.append((test["id"], prop))
+    assert cut == [] and long == []
+
+
+NUMPY_AND_TORCH = {"activations", "losses", "normalization", "dropout", "train"}
+"""The modules that hold a numpy and a torch version of the same thing (docs/SPEC.md): ``relu_forward`` and
+``ReLU``, ``cross_entropy`` and ``cross_entropy_loss``, ``batchnorm_forward`` and ``BatchNorm``, ``dropout_forward``
+and ``Dropout``, ``train_numpy`` and ``train_torch``."""
+
+
+def test_every_test_of_a_module_with_numpy_and_torch_code_says_which_it_tests(collected):
+    """In those modules a name's property starts with numpy or torch (``losses: numpy softmax matches torch``,
+    ``activations: torch LeakyReLU module uses its slope``, ``train: numpy and torch training loops ...``)."""
+    for module in NUMPY_AND_TORCH:
+        source = next((REPO / "solutions").rglob(f"{module}.py")).read_text()
+        assert "import numpy" in source and "import torch" in source, module
+    tests = [t for t in collected if t["module"] in NUMPY_AND_TORCH]
+    assert {t["module"] for t in tests} == NUMPY_AND_TORCH
+    assert sorted({t["name"] for t in tests if not re.match(r"(numpy|torch)\b", t["property"])}) == []
 
 
 def test_one_wrong_function_fails_only_its_tests_with_the_property_in_words(page):
@@ -115,7 +198,7 @@ def test_grade_quiet_prints_only_the_table_and_the_total(tmp_path):
 
 # ---- the handout's failures (pytest as students run it, on a copy of the solutions with one bug) ----
 
-HANDOUT_OPTIONS = ["-p", "no:cacheprovider", "--tb=short", "-rN", "--one-line-failures", "-q"]
+HANDOUT_OPTIONS = ["-p", "no:cacheprovider", "--tb=short", "-rN", "--one-line-failures", "--points", "-q"]
 
 
 def run_public(impl: Path, *files: str) -> subprocess.CompletedProcess:
@@ -143,8 +226,31 @@ def test_a_file_that_does_not_import_is_reported_once_with_its_line(tmp_path):
     assert out.count("No module named 'nowhere'") <= 2, out[-4000:]
     assert f"student/layers/losses.py:{line}: ModuleNotFoundError" in out
     failed = int(re.search(r"(\d+) failed", out.strip().splitlines()[-1]).group(1))
-    tail = out[out.index("failed, one line each"):].splitlines()[1:-1]
+    tail = out[out.index("failed, one line each"):out.index("points per module")].splitlines()[1:-1]
     assert len(tail) == failed and all(re.match(r"(FAILED|ERROR) tests/public/\S+ - \S", t) for t in tail), tail
+
+
+def points_table(out: str) -> dict[str, str]:
+    """Returns the rows of the points table that ends a local run: ``{module or "total": "earned/points"}``."""
+    lines = out[out.index("= points per module ="):].splitlines()[2:]
+    rows = [line.split() for line in lines if re.fullmatch(r"\w+\s+(\S+\s+)*\d+(\.\d+)?/\d+(\.\d+)?", line.strip())]
+    return {row[0]: row[-1] for row in rows}
+
+
+def test_a_local_run_ends_with_the_points_per_module_of_the_gradescope_page(page, tmp_path):
+    """The submission of ``page`` (a wrong softmax), run locally on the same public files as students run them: the
+    table that ends the run gives each module the points the page gives its public tests."""
+    impl = submission(tmp_path, append={"layers/losses.py": WRONG_SOFTMAX}) / "student"
+    proc = run_public(impl, *PUBLIC_FILES)
+    assert proc.returncode == 1
+    table = points_table(proc.stdout)
+    page_cells = {m.group(1): m.group(2) for m in re.finditer(r"^\| (\w+) \| (?:- \| )*(\d+/\d+) \|",
+                                                              page["data"]["output"], re.M)}
+    assert table["losses"] == page_cells["losses"] and table["linear"] == page_cells["linear"], (table, page_cells)
+    earned, total = (sum(float(v.split("/")[i]) for k, v in table.items() if k != "total") for i in (0, 1))
+    assert table["total"] == f"{earned:g}/{total:g}" and 0 < earned < total
+    assert proc.stdout.index("failed, one line each") < proc.stdout.index("points per module")
+    assert "when you are graded, the hidden tests and the training runs count too" in proc.stdout
 
 
 def test_a_failure_shows_the_test_and_the_student_code_but_no_grader_frame(tmp_path):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.grading.policies import LatePolicy, RateLimit
 from grader.grading.rubric import DEFAULT_RUBRIC, RubricError, TrainingRun, load_rubric
 
 GOOD = """\
@@ -30,6 +31,7 @@ def test_the_shipped_rubric_is_valid():
     for run in rubric.training:
         assert run.config.is_file()
         assert run.points == 0 or 0 <= run.zero < run.full <= 1
+    assert rubric.late is None and rubric.rate_limit is None, "the submission policies are off by default"
 
 
 def test_a_valid_rubric_is_read(tmp_path):
@@ -97,3 +99,37 @@ def test_weights_give_matching_tests_their_points_the_first_pattern_deciding(tmp
 def test_a_bad_weight_is_named(tmp_path, weights, message):
     with pytest.raises(RubricError, match=message.replace("*", r"\*")):
         load_rubric(write(tmp_path, GOOD + weights + "\n"))
+
+
+def test_the_submission_policies_are_read_with_their_defaults(tmp_path):
+    rubric = load_rubric(write(tmp_path, GOOD + "late: {penalty_percent: 10}\nrate_limit: {submissions: 3}\n"))
+    assert rubric.late == LatePolicy(penalty_percent=10.0, per="day", late_days=0.0, max_percent=100.0)
+    assert rubric.rate_limit == RateLimit(submissions=3, window="day", timezone=None, show=())
+    rubric = load_rubric(write(tmp_path, GOOD + textwrap.dedent("""\
+        late: {penalty_percent: 5, per: hour, late_days: 2, max_percent: 50, grace_minutes: 10}
+        rate_limit: {submissions: 2, window: 6, timezone: America/New_York, show: [public, training]}
+        """)))
+    assert rubric.late == LatePolicy(5.0, "hour", 2.0, 50.0, 10.0)
+    assert rubric.rate_limit == RateLimit(2, 6.0, "America/New_York", ("public", "training"))
+
+
+@pytest.mark.parametrize("section, message", [
+    ("late: {late_days: 2}", r"late.penalty_percent is required"),
+    ("late: {penalty_percent: 0}", r"late.penalty_percent must be a number in \(0, 100\], got 0"),
+    ("late: {penalty_percent: 10, per: week}", r"late.per must be one of day, hour, got 'week'"),
+    ("late: {penalty_percent: 10, late_days: -1}", r"late.late_days must be a number >= 0, got -1"),
+    ("late: {penalty_percent: 10, max_percent: 150}", r"late.max_percent must be a number in \(0, 100\]"),
+    ("late: {penalty_percent: 10, days: 2}", r"unknown key 'late.days'; valid keys: penalty_percent"),
+    ("late: 10", r"late must be a mapping, got int"),
+    ("rate_limit: {window: 24}", r"rate_limit.submissions is required"),
+    ("rate_limit: {submissions: 0}", r"rate_limit.submissions must be an integer > 0, got 0"),
+    ("rate_limit: {submissions: 2, window: week}", r"rate_limit.window must be 'day' or a number of hours > 0"),
+    ("rate_limit: {submissions: 2, window: -3}", r"rate_limit.window must be 'day' or a number of hours > 0, got -3"),
+    ("rate_limit: {submissions: 2, timezone: Mars/Olympus}", r"rate_limit.timezone must be a time zone"),
+    ("rate_limit: {submissions: 2, show: [hidden]}",
+     r"rate_limit.show: 'hidden' is not a suite; valid names: public, training"),
+    ("rate_limit: {submissions: 2, show: public}", r"rate_limit.show must be a list of suite names, got 'public'"),
+])
+def test_a_bad_submission_policy_is_named_by_its_field(tmp_path, section, message):
+    with pytest.raises(RubricError, match=message):
+        load_rubric(write(tmp_path, GOOD + section + "\n"))

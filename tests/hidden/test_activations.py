@@ -24,6 +24,7 @@ def oracle(name, x, dout):
 @pytest.mark.parametrize("name", list(ORACLES))
 @given(x=float_arrays(bound=30.0), seed=seeds())
 def test_activation_matches_torch_forward_and_backward(impl, name, x, seed):
+    """numpy activation forward and backward match torch's."""
     dout = gaussian(seed, *x.shape)
     got = impl.probe(forward_backward, MOD, name, [x], dout)
     out, dx = oracle(name, x, dout)
@@ -36,6 +37,7 @@ def test_activation_matches_torch_forward_and_backward(impl, name, x, seed):
 @pytest.mark.parametrize("name", list(ORACLES))
 @given(seed=seeds())
 def test_activation_backward_matches_numeric_gradient(impl, name, seed):
+    """numpy activation backward matches the numeric gradient."""
     x = gaussian(seed, 3, 4, scale=2.0)
     x = np.where(np.abs(x) < 1e-3, 0.5, x)  # keep centered differences away from the kink at 0
     dout = gaussian(seed + 1, 3, 4)
@@ -47,6 +49,7 @@ def test_activation_backward_matches_numeric_gradient(impl, name, seed):
 @weight(1)
 @pytest.mark.parametrize("name", ["relu", "leaky_relu"])
 def test_relu_derivative_at_zero_is_the_negative_slope(impl, name):
+    """numpy relu derivative at zero is the negative-side slope."""
     x = np.zeros((2, 3))
     dout = np.ones((2, 3))
     got = impl.probe(forward_backward, MOD, name, [x], dout)
@@ -59,6 +62,7 @@ def test_relu_derivative_at_zero_is_the_negative_slope(impl, name):
 @pytest.mark.parametrize("name", list(ORACLES))
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_activation_is_stable_at_extreme_inputs(impl, name, dtype):
+    """numpy activation is stable at extreme inputs."""
     bound = 1e4 if dtype == np.float64 else 1e3
     x = np.array([-bound, -bound / 2, -1.0, 0.0, 1.0, bound / 2, bound], dtype=dtype)
     dout = np.ones_like(x)
@@ -73,6 +77,7 @@ def test_activation_is_stable_at_extreme_inputs(impl, name, dtype):
 @weight(1)
 @given(slope=st.floats(0.0, 0.9), x=float_arrays(max_dims=2))
 def test_leaky_relu_slope_is_a_parameter(impl, slope, x):
+    """numpy leaky relu slope is a parameter."""
     dout = np.ones_like(x)
     got = impl.probe(forward_backward, MOD, "leaky_relu", [x], dout, {"slope": slope})
     checks.close(got["out"], np.where(x > 0, x, slope * x), "leaky_relu_forward with a given slope", reveal=False)
@@ -83,7 +88,9 @@ def test_leaky_relu_slope_is_a_parameter(impl, slope, x):
 @pytest.mark.parametrize("name", list(ORACLES))
 @given(x=float_arrays(bound=30.0), seed=seeds())
 def test_activation_backward_leaves_dout_unchanged(impl, name, x, seed):
-    """Every activation's backward does not modify its upstream gradient dout in place."""
+    """numpy activation backward leaves dout unchanged.
+
+    Every activation's backward does not modify its upstream gradient dout in place."""
     dout = gaussian(seed, *x.shape)
     got = impl.probe(forward_backward, MOD, name, [x], dout.copy())
     checks.unchanged(dout, got["dout_after"], f"the input dout of {name}_backward")
@@ -92,7 +99,9 @@ def test_activation_backward_leaves_dout_unchanged(impl, name, x, seed):
 @weight(1)
 @pytest.mark.parametrize("name", list(ORACLES))
 def test_activation_returns_new_arrays_repeats_its_backward_and_takes_any_layout(impl, name):
-    """The output and dx are new arrays, a second backward from one cache gives dx again, and a transposed x (and
+    """numpy activation returns new arrays, repeats its backward and takes any memory layout.
+
+    The output and dx are new arrays, a second backward from one cache gives dx again, and a transposed x (and
     dout) gives the same results."""
     x = gaussian(1, 3, 4)
     x[0, :2] = 0.0

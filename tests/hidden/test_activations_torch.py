@@ -52,6 +52,7 @@ def test_torch_activation_is_finite_and_exact_at_extreme_inputs(impl, name):
 @weight(1)
 @given(slope=st.floats(0.0, 0.9), x=float_arrays(max_dims=2, dtype=np.float32))
 def test_leaky_relu_module_uses_its_slope(impl, slope, x):
+    """torch LeakyReLU module uses its slope."""
     got = impl.probe(forward_backward, f"{MOD}:LeakyReLU", x, np.ones_like(x), kwargs={"slope": slope})
     fn = lambda t: torch.nn.functional.leaky_relu(t, slope)  # noqa: E731
     out, dx = oracle(fn, x, np.ones_like(x))
@@ -61,6 +62,7 @@ def test_leaky_relu_module_uses_its_slope(impl, slope, x):
 
 @weight(2)
 def test_activations_dict_maps_every_name_to_its_module(impl):
+    """torch ACTIVATIONS dict maps every name to its module."""
     x = np.linspace(-6, 6, 13, dtype=np.float32)
     got = impl.probe(registry, f"{MOD}:ACTIVATIONS", x)
     assert sorted(got) == sorted(CLASSES), "ACTIVATIONS should have exactly the keys " + ", ".join(sorted(CLASSES))
@@ -74,7 +76,9 @@ def test_activations_dict_maps_every_name_to_its_module(impl):
 @pytest.mark.parametrize("name", list(CLASSES))
 @given(x=float_arrays(bound=30.0), seed=seeds())
 def test_torch_activation_keeps_float64_input_in_float64(impl, name, x, seed):
-    """Each module maps a float64 tensor to a float64 tensor equal to its functional twin, gradient included."""
+    """torch activation keeps a float64 input in float64.
+
+    Each module maps a float64 tensor to a float64 tensor equal to its functional twin, gradient included."""
     dout = gaussian(seed, *x.shape)
     got = impl.probe(forward_backward, f"{MOD}:{CLASSES[name]}", x, dout)
     out, dx = oracle(ORACLES[name], x, dout)

@@ -150,7 +150,9 @@ def test_adam_keeps_float32_parameters_float32(impl, weight_decay):
 @pytest.mark.parametrize("zero_grad", [True, False], ids=["zero_grad", "gradients_kept"])
 @pytest.mark.parametrize("weight_decay", [0.0, 0.05])
 def test_adam_in_a_training_loop_matches_torch_optim_adam(impl, zero_grad, weight_decay):
-    """In a real loop (zero_grad, backward, step; or gradients kept and added up across steps) Adam follows
+    """Adam in a training loop matches torch.optim.Adam.
+
+    In a real loop (zero_grad, backward, step; or gradients kept and added up across steps) Adam follows
     torch.optim.Adam step for step."""
     kwargs = {"lr": 0.05, "betas": (0.8, 0.9), "weight_decay": weight_decay}
     check_training_loop(impl, ADAM, torch.optim.Adam, kwargs, zero_grad,

@@ -221,7 +221,9 @@ def test_convnet_dropout_zeroes_head_inputs_and_scales_the_rest(impl, dims):
 @weight(1)
 @pytest.mark.parametrize("dims", [2, 1])
 def test_convnet_takes_images_permuted_from_channels_last(impl, dims):
-    """An input stored channels-last and permuted to (N, C, H, W) (not contiguous) gives the output and input gradient
+    """convnet takes images permuted from channels-last.
+
+    An input stored channels-last and permuted to (N, C, H, W) (not contiguous) gives the output and input gradient
     of its contiguous copy: the convolutions keep that memory order, so flatten the features with flatten or
     reshape."""
     size = 6 if dims == 2 else 12

@@ -150,7 +150,9 @@ def test_conv2d_backward_leaves_dout_unchanged(impl, config, seed):
 
 @weight(1)
 def test_conv2d_returns_new_arrays_repeats_its_backward_and_takes_any_layout(impl):
-    """out, dx, dw and db are new arrays, a second backward from one cache gives them again, and transposed inputs
+    """conv2d returns new arrays, repeats its backward and takes any memory layout.
+
+    out, dx, dw and db are new arrays, a second backward from one cache gives them again, and transposed inputs
     give the same results."""
     x, w, b, dout, stride, pad = conv_problem(((2, 3, 5, 6), (2, 3, 3, 2), 2, 1), 11)
     check_layer_calls(impl, MOD, "conv2d", [x, w, b], dout, {"stride": stride, "pad": pad},

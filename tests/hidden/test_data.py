@@ -40,7 +40,9 @@ def test_load_mnist1d_gives_the_standard_split_of_40_sample_signals(impl):
 
 @weight(1)
 def test_load_mnist1d_is_reproducible_and_depends_on_the_seed(impl):
-    """Each seed gives its own dataset, the same on every call: load_mnist1d(7), called after load_mnist1d(42), is
+    """load_mnist1d is reproducible and depends on the seed.
+
+    Each seed gives its own dataset, the same on every call: load_mnist1d(7), called after load_mnist1d(42), is
     the standard dataset of seed 7 (the grader's own generation)."""
     first, other = mnist1d(impl, 42)["out"], mnist1d(impl, MNIST1D_SEEDS[1])["out"]
     same = np.shape(other[0]) == np.shape(first[0]) and np.allclose(other[0], first[0])
@@ -388,7 +390,9 @@ def _angle_noise(X, n, k):
 @weight(1)
 @pytest.mark.parametrize("noise, seed", [(0.05, 3), (0.3, 3), (0.3, None)])
 def test_make_spirals_adds_angle_noise_of_the_given_scale(impl, noise, seed):
-    """Each angle gets noise * a standard normal draw: the residuals have mean 0 and standard deviation noise, with
+    """make_spirals adds angle noise of the given scale.
+
+    Each angle gets noise * a standard normal draw: the residuals have mean 0 and standard deviation noise, with
     a seed or without (seed=None draws fresh noise, of the same law)."""
     n, k = 301, 4
     X, _ = impl.call(f"{MOD}:make_spirals", n, n_classes=k, noise=noise, seed=seed)
@@ -525,7 +529,9 @@ def test_load_mnist1d_restores_the_global_random_states(impl):
     ("generate_batched_data", [np.arange(40.0).reshape(20, 2), np.arange(20), 6], {"shuffle": True, "seed": 3}),
 ], ids=["spirals", "spirals_seed_0", "batches"])
 def test_seeded_data_functions_leave_the_global_random_states_alone(impl, name, args, kwargs):
-    """Given a seed, make_spirals and generate_batched_data draw from their own Generator: Python's, numpy's and
+    """seeded data functions leave the global random states alone.
+
+    Given a seed, make_spirals and generate_batched_data draw from their own Generator: Python's, numpy's and
     torch's global random states are as they were."""
     check_global_rngs_untouched(impl, f"{MOD}:{name}", args, kwargs, what=f"{name}(..., seed={kwargs['seed']})")
 

@@ -41,6 +41,7 @@ def check_inverted_dropout(out, x, dx, dout, p, what):
 @weight(2)
 @given(p=probabilities, seed=st.integers(0, 1000))
 def test_dropout_drops_a_fraction_p_and_scales_the_rest(impl, p, seed):
+    """numpy dropout drops a fraction p and scales the rest."""
     x = nonzero_input(seed, 1000, N_STAT // 1000)
     dout = gaussian(seed + 1, *x.shape)
     got = impl.probe(forward_backward, MOD, "dropout", [x, p], dout, {"seed": seed})
@@ -51,6 +52,7 @@ def test_dropout_drops_a_fraction_p_and_scales_the_rest(impl, p, seed):
 @weight(2)
 @given(p=probabilities, seed=seeds())
 def test_dropout_module_drops_a_fraction_p_and_scales_the_rest(impl, p, seed):
+    """torch Dropout module drops a fraction p and scales the rest."""
     x = nonzero_input(seed, 1000, N_STAT // 1000)
     dout = gaussian(seed + 1, *x.shape)
     got = impl.probe(module_forward_backward, MODULE, x, dout, args=[p], seed=seed % 1000)
@@ -60,6 +62,7 @@ def test_dropout_module_drops_a_fraction_p_and_scales_the_rest(impl, p, seed):
 @weight(1)
 @given(p=probabilities, seed=st.integers(0, 1000))
 def test_dropout_with_the_same_seed_draws_the_same_mask(impl, p, seed):
+    """numpy dropout with the same seed draws the same mask."""
     x = nonzero_input(seed, 20, 50)
     first = impl.probe(forward, MOD, "dropout", [x, p], {"seed": seed})["out"]
     second = impl.probe(forward, MOD, "dropout", [x, p], {"seed": seed})["out"]
@@ -70,6 +73,7 @@ def test_dropout_with_the_same_seed_draws_the_same_mask(impl, p, seed):
 @weight(1)
 @pytest.mark.parametrize("seeds_pair", [(0, 1), (1, 2), (7, 1234)])
 def test_dropout_with_different_seeds_draws_different_masks(impl, seeds_pair):
+    """numpy dropout with different seeds draws different masks."""
     x = nonzero_input(0, 20, 50)
     outs = [impl.probe(forward, MOD, "dropout", [x, 0.5], {"seed": s})["out"] for s in seeds_pair]
     masks = [checks.array(out, "dropout_forward(x, 0.5, seed=...)", shape=x.shape) == 0 for out in outs]
@@ -80,6 +84,7 @@ def test_dropout_with_different_seeds_draws_different_masks(impl, seeds_pair):
 @weight(2)
 @given(p=probabilities, seed=st.integers(0, 1000))
 def test_dropout_backward_matches_numeric_gradient(impl, p, seed):
+    """numpy dropout backward matches the numeric gradient."""
     x = nonzero_input(seed, 3, 4)
     dout = gaussian(seed + 1, 3, 4)
     kwargs = {"seed": seed}
@@ -91,6 +96,7 @@ def test_dropout_backward_matches_numeric_gradient(impl, p, seed):
 @weight(2)
 @given(p=st.floats(0.0, 0.99), seed=seeds(), shape=st.sampled_from([(5,), (3, 4), (2, 3, 2, 2)]))
 def test_dropout_is_the_identity_in_eval_mode(impl, p, seed, shape):
+    """numpy and torch dropout are the identity in eval mode."""
     x = gaussian(seed, *shape)
     dout = gaussian(seed + 1, *shape)
     got = impl.probe(forward_backward, MOD, "dropout", [x, p], dout, {"training": False, "seed": seed % 1000})
@@ -104,6 +110,7 @@ def test_dropout_is_the_identity_in_eval_mode(impl, p, seed, shape):
 @weight(1)
 @given(seed=seeds())
 def test_dropout_with_p_zero_is_the_identity(impl, seed):
+    """numpy and torch dropout with p = 0 are the identity."""
     x = gaussian(seed, 4, 5)
     dout = gaussian(seed + 1, 4, 5)
     got = impl.probe(forward_backward, MOD, "dropout", [x, 0.0], dout, {"seed": seed % 1000})
@@ -117,6 +124,7 @@ def test_dropout_with_p_zero_is_the_identity(impl, seed):
 @weight(1)
 @pytest.mark.parametrize("p", [1.0, -0.1, 1.5, -1e-9])
 def test_dropout_rejects_p_outside_zero_to_one(impl, p):
+    """numpy and torch dropout reject p outside [0, 1)."""
     x = np.ones((2, 3))
     assert impl.raised("layers.dropout:dropout_forward", x, p) == "ValueError", \
         f"dropout_forward with p={p} should raise ValueError (0 <= p < 1)"
@@ -125,7 +133,9 @@ def test_dropout_rejects_p_outside_zero_to_one(impl, p):
 
 @weight(1)
 def test_dropout_without_a_seed_draws_a_fresh_mask_each_call(impl):
-    """dropout_forward with seed=None draws a new mask at every call, of the same law: a fraction p dropped, the
+    """numpy dropout without a seed draws a fresh mask at each call.
+
+    dropout_forward with seed=None draws a new mask at every call, of the same law: a fraction p dropped, the
     rest scaled, the gradient through the kept entries."""
     x = nonzero_input(0, 200, 50)
     dout = gaussian(1, *x.shape)
@@ -143,7 +153,9 @@ def test_dropout_without_a_seed_draws_a_fresh_mask_each_call(impl):
 @weight(1)
 @pytest.mark.parametrize("p", [1.0, -0.1])
 def test_dropout_rejects_p_outside_zero_to_one_in_eval_mode(impl, p):
-    """dropout_forward raises ValueError for p outside [0, 1) in eval mode too."""
+    """numpy dropout rejects p outside [0, 1) in eval mode too.
+
+    dropout_forward raises ValueError for p outside [0, 1) in eval mode too."""
     raised = impl.raised("layers.dropout:dropout_forward", np.ones((2, 3)), p, training=False)
     assert raised == "ValueError", \
         f"dropout_forward(x, p={p}, training=False) raised {raised}; expected ValueError (check p before the mode)"
@@ -151,7 +163,9 @@ def test_dropout_rejects_p_outside_zero_to_one_in_eval_mode(impl, p):
 
 @weight(1)
 def test_dropout_rejects_a_nan_probability(impl):
-    """p = nan is not in [0, 1): dropout_forward and Dropout raise ValueError."""
+    """numpy and torch dropout reject a NaN probability.
+
+    p = nan is not in [0, 1): dropout_forward and Dropout raise ValueError."""
     p = float("nan")
     raised = impl.raised("layers.dropout:dropout_forward", np.ones((2, 3)), p)
     assert raised == "ValueError", f"dropout_forward(x, p=nan) raised {raised}; expected ValueError"
@@ -162,7 +176,9 @@ def test_dropout_rejects_a_nan_probability(impl):
 @weight(1)
 @pytest.mark.parametrize("p", [0.0, 0.3, 0.999, 1.0, -0.1, 2.0])
 def test_check_probability_returns_none_or_raises_value_error(impl, p):
-    """check_probability(p) returns None for 0 <= p < 1 and raises ValueError otherwise."""
+    """numpy and torch dropout's check_probability returns None or raises ValueError.
+
+    check_probability(p) returns None for 0 <= p < 1 and raises ValueError otherwise."""
     raised = impl.raised("layers.dropout:check_probability", p)
     if 0 <= p < 1:
         assert raised is None, f"check_probability({p}) raised {raised}; p = {p} is a valid drop probability"
@@ -174,7 +190,9 @@ def test_check_probability_returns_none_or_raises_value_error(impl, p):
 
 @weight(1)
 def test_dropout_module_mask_comes_from_torch_global_generator(impl):
-    """Dropout's mask is fixed by torch.manual_seed: the same seed gives the same mask, another seed another."""
+    """torch Dropout module's mask comes from torch's global generator.
+
+    Dropout's mask is fixed by torch.manual_seed: the same seed gives the same mask, another seed another."""
     x = nonzero_input(0, 20, 50)
     outs = {s: impl.probe(module_forward_backward, MODULE, x, args=[0.5], seed=s)["out"] for s in (0, 1)}
     again = impl.probe(module_forward_backward, MODULE, x, args=[0.5], seed=0)["out"]
@@ -189,7 +207,9 @@ def test_dropout_module_mask_comes_from_torch_global_generator(impl):
 
 @weight(1)
 def test_dropout_module_drops_half_the_entries_by_default(impl):
-    """Dropout() has p = 0.5."""
+    """torch Dropout module drops half the entries by default.
+
+    Dropout() has p = 0.5."""
     x = nonzero_input(3, 1000, N_STAT // 1000)
     dout = gaussian(4, *x.shape)
     got = impl.probe(module_forward_backward, MODULE, x, dout)
@@ -199,7 +219,9 @@ def test_dropout_module_drops_half_the_entries_by_default(impl):
 @weight(1)
 @pytest.mark.parametrize("shape", [(4000,), (10, 20, 20), (5, 4, 10, 20)], ids=["1d", "3d", "4d"])
 def test_dropout_works_on_inputs_of_any_shape(impl, shape):
-    """dropout_forward and Dropout drop and scale inputs of any rank, and their gradients flow through the kept entries."""
+    """numpy and torch dropout work on inputs of any shape.
+
+    dropout_forward and Dropout drop and scale inputs of any rank, and their gradients flow through the kept entries."""
     x = nonzero_input(5, *shape)
     dout = gaussian(6, *shape)
     got = impl.probe(forward_backward, MOD, "dropout", [x, 0.25], dout, {"seed": 7})
@@ -213,7 +235,9 @@ def test_dropout_works_on_inputs_of_any_shape(impl, shape):
                          ids=["training", "p_zero", "eval"])
 @given(seed=st.integers(0, 1000), shape=st.sampled_from([(5,), (3, 4), (2, 3, 2, 2)]))
 def test_dropout_backward_leaves_dout_unchanged(impl, p, training, seed, shape):
-    """dropout_backward does not modify its upstream gradient dout in place, in training and eval mode alike."""
+    """numpy dropout backward leaves dout unchanged.
+
+    dropout_backward does not modify its upstream gradient dout in place, in training and eval mode alike."""
     dout = gaussian(seed + 1, *shape)
     got = impl.probe(forward_backward, MOD, "dropout", [nonzero_input(seed, *shape), p], dout.copy(),
                      {"training": training, "seed": seed})
@@ -224,7 +248,9 @@ def test_dropout_backward_leaves_dout_unchanged(impl, p, training, seed, shape):
 @pytest.mark.parametrize("p, training", [(0.3, True), (0.3, False), (0.0, True)],
                          ids=["training", "eval", "p_zero"])
 def test_dropout_returns_new_arrays_repeats_its_backward_and_takes_any_layout(impl, p, training):
-    """out and dx are new arrays, copies where dropout is the identity (eval mode, p = 0); a second backward from
+    """numpy dropout returns new arrays, repeats its backward and takes any memory layout.
+
+    out and dx are new arrays, copies where dropout is the identity (eval mode, p = 0); a second backward from
     one cache gives dx again; a transposed x gives the same results."""
     check_layer_calls(impl, MOD, "dropout", [nonzero_input(3, 4, 5), p], gaussian(4, 4, 5),
                       {"training": training, "seed": 5}, what=f"dropout (p={p}, training={training})")
@@ -232,7 +258,9 @@ def test_dropout_returns_new_arrays_repeats_its_backward_and_takes_any_layout(im
 
 @weight(1)
 def test_dropout_module_draws_a_new_mask_at_every_call(impl):
-    """Two training-mode calls of one Dropout module on the same input drop different entries."""
+    """torch Dropout module draws a new mask at every call.
+
+    Two training-mode calls of one Dropout module on the same input drop different entries."""
     x = nonzero_input(6, 20, 50)
     got = impl.probe(train_then_eval, MODULE, [x, x], x, args=[0.5])
     masks = [checks.array(out, "Dropout(0.5)(x)", shape=x.shape) == 0 for out in got["train_outs"]]
@@ -244,7 +272,9 @@ def test_dropout_module_draws_a_new_mask_at_every_call(impl):
 @weight(1)
 @pytest.mark.parametrize("seed", [0, 3])
 def test_dropout_with_a_seed_leaves_the_global_random_states_alone(impl, seed):
-    """dropout_forward(x, p, seed=...) draws from its own Generator: the global random states stay as they were."""
+    """numpy dropout with a seed leaves the global random states alone.
+
+    dropout_forward(x, p, seed=...) draws from its own Generator: the global random states stay as they were."""
     x = nonzero_input(7, 20, 50)
     out = check_global_rngs_untouched(impl, f"{MOD}:dropout_forward", [x, 0.5], {"seed": seed}, part=0,
                                       what=f"dropout_forward(x, 0.5, seed={seed})")

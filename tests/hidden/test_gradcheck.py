@@ -116,7 +116,9 @@ def test_rel_error_is_relative_for_small_arrays(impl, data, shape, scale):
 @weight(1)
 @given(shape=array_shapes(min_dims=1, max_dims=3, min_side=2, max_side=3), seed=seeds(), closure=st.booleans())
 def test_numerical_gradient_perturbs_x_in_its_own_memory(impl, shape, seed, closure):
-    """x may be a non-contiguous view (a transposed array) and f may read x through a closure instead of its
+    """numerical_gradient perturbs x in its own memory.
+
+    x may be a non-contiguous view (a transposed array) and f may read x through a closure instead of its
     argument, as CS231n's ``lambda _: net.loss(X, y)`` does: every perturbation reaches x itself."""
     x = gaussian(seed, *shape)
     got = impl.probe(numerical_gradient_of, "sum_of_cubes", x, layout="F", closure=closure)

@@ -210,7 +210,9 @@ def test_init_module_with_a_seed_leaves_the_global_rng_alone(impl, scheme):
 @weight(1)
 @pytest.mark.parametrize("seed", [0, 4])
 def test_init_module_redraws_subclassed_layers_and_gives_same_shaped_layers_different_weights(impl, seed):
-    """A subclass of nn.Linear is re-initialized too, and with a seed two layers of one shape get different weights
+    """init_module_ redraws subclassed layers and gives same-shaped layers different weights.
+
+    A subclass of nn.Linear is re-initialized too, and with a seed two layers of one shape get different weights
     (one generator, seeded once, for all the draws)."""
     got = impl.probe(init_module, "he", seed=seed, twins=True)
     own, plain = got["params"]["3.weight"], got["params"]["4.weight"]

@@ -89,7 +89,9 @@ def test_linear_backward_leaves_dout_unchanged(impl, shapes, seed):
 
 @weight(1)
 def test_linear_returns_new_arrays_repeats_its_backward_and_takes_any_layout(impl):
-    """out, dx, dw and db are new arrays, a second backward from one cache gives them again, and transposed inputs
+    """linear layer returns new arrays, repeats its backward and takes any memory layout.
+
+    out, dx, dw and db are new arrays, a second backward from one cache gives them again, and transposed inputs
     give the same results."""
     x, w, b, dout = linear_problem(((3, 2, 3), 4), 5)
     check_layer_calls(impl, MOD, "linear", [x, w, b], dout, what="linear_forward/_backward")

@@ -69,6 +69,7 @@ def torch_softmax(z, log=False):
 @pytest.mark.parametrize("kind", SHAPE_KINDS)
 @given(data=st.data())
 def test_softmax_matches_torch(impl, kind, data):
+    """numpy softmax matches torch."""
     z, _ = data.draw(scores_and_labels(kind))
     got = impl.call_keeping_inputs(f"{MOD}:softmax", z)
     checks.close(got["out"], torch_softmax(z), f"softmax ({kind.replace('_', ' ')} input)", reveal=False)
@@ -78,6 +79,7 @@ def test_softmax_matches_torch(impl, kind, data):
 @weight(1)
 @given(z=float_arrays(max_dims=3, bound=1e4))
 def test_softmax_rows_are_probabilities_over_the_last_axis(impl, z):
+    """numpy softmax rows are probabilities over the last axis."""
     p = checks.array(impl.call(f"{MOD}:softmax", z), "softmax(z)", shape=z.shape)
     if np.any(p < 0):
         raise AssertionError("softmax(z) has negative entries")
@@ -88,6 +90,7 @@ def test_softmax_rows_are_probabilities_over_the_last_axis(impl, z):
 @weight(1)
 @given(z=float_arrays(min_dims=2, max_dims=2, bound=10.0), data=st.data())
 def test_softmax_is_invariant_to_row_shifts(impl, z, data):
+    """numpy softmax is invariant to row shifts."""
     shift = data.draw(float_arrays(shape=(z.shape[0], 1), bound=1e3))
     base = impl.call(f"{MOD}:softmax", z)
     shifted = impl.call(f"{MOD}:softmax", z + shift)
@@ -98,6 +101,7 @@ def test_softmax_is_invariant_to_row_shifts(impl, z, data):
 @weight(2)
 @given(z=float_arrays(max_dims=3, bound=1e4))
 def test_log_softmax_matches_torch(impl, z):
+    """numpy log softmax matches torch."""
     got = impl.call_keeping_inputs(f"{MOD}:log_softmax", z)
     checks.close(got["out"], torch_softmax(z, log=True), "log_softmax", reveal=False,
                  hint="log_softmax(z) = (z - max) - log(sum(exp(z - max))) over the last axis")
@@ -108,6 +112,7 @@ def test_log_softmax_matches_torch(impl, z):
 @pytest.mark.parametrize("kind", SHAPE_KINDS)
 @given(data=st.data())
 def test_cross_entropy_matches_torch(impl, kind, data):
+    """numpy cross entropy matches torch."""
     z, y = data.draw(scores_and_labels(kind))
     got = impl.call_keeping_inputs(f"{MOD}:cross_entropy", z, y)
     loss, dz = got["out"]
@@ -121,6 +126,7 @@ def test_cross_entropy_matches_torch(impl, kind, data):
 @weight(2)
 @given(seed=seeds(), n=st.integers(1, 4), c=st.integers(2, 5))
 def test_cross_entropy_gradient_matches_numeric_gradient(impl, seed, n, c):
+    """numpy cross entropy gradient matches the numeric gradient."""
     z = gaussian(seed, n, c, scale=3.0)
     y = np.random.default_rng(seed + 1).integers(0, c, n)
     _, dz = impl.call(f"{MOD}:cross_entropy", z, y)
@@ -132,6 +138,7 @@ def test_cross_entropy_gradient_matches_numeric_gradient(impl, seed, n, c):
 @weight(2)
 @given(seed=seeds(), n=st.integers(1, 4), c=st.integers(2, 5), gap=st.floats(1e3, 1e4))
 def test_cross_entropy_is_exact_when_the_true_class_is_far_below(impl, seed, n, c, gap):
+    """numpy cross entropy is exact when the true class is far below."""
     z = gaussian(seed, n, c)
     y = np.random.default_rng(seed + 1).integers(0, c, n)
     z[np.arange(n), y] -= gap
@@ -147,6 +154,7 @@ def test_cross_entropy_is_exact_when_the_true_class_is_far_below(impl, seed, n, 
 @weight(2)
 @given(data=logits_and_targets())
 def test_binary_cross_entropy_matches_torch(impl, data):
+    """numpy binary cross entropy matches torch."""
     z, y = data
     got = impl.call_keeping_inputs(f"{MOD}:binary_cross_entropy", z, y)
     loss, dz = got["out"]
@@ -160,6 +168,7 @@ def test_binary_cross_entropy_matches_torch(impl, data):
 @weight(1)
 @given(seed=seeds(), n=st.integers(1, 6))
 def test_binary_cross_entropy_gradient_matches_numeric_gradient(impl, seed, n):
+    """numpy binary cross entropy gradient matches the numeric gradient."""
     z = gaussian(seed, n, scale=3.0)
     y = np.random.default_rng(seed + 1).integers(0, 2, n).astype(np.float64)
     _, dz = impl.call(f"{MOD}:binary_cross_entropy", z, y)
@@ -171,6 +180,7 @@ def test_binary_cross_entropy_gradient_matches_numeric_gradient(impl, seed, n):
 @weight(2)
 @given(data=pred_and_target())
 def test_mse_matches_torch(impl, data):
+    """numpy mse matches torch."""
     pred, target = data
     got = impl.call_keeping_inputs(f"{MOD}:mse", pred, target)
     loss, dpred = got["out"]
@@ -184,6 +194,7 @@ def test_mse_matches_torch(impl, data):
 @weight(1)
 @given(seed=seeds(), n=st.integers(1, 4), d=st.integers(2, 4))
 def test_mse_gradient_matches_numeric_gradient(impl, seed, n, d):
+    """numpy mse gradient matches the numeric gradient."""
     pred, target = gaussian(seed, n, d), gaussian(seed + 1, n, d)
     _, dpred = impl.call(f"{MOD}:mse", pred, target)
     numeric = numeric_loss_gradient(impl, f"{MOD}:mse", [pred, target])
@@ -241,7 +252,9 @@ def test_torch_mse_loss_matches_functional(impl, dtype, data):
 @pytest.mark.parametrize("name", ["binary_cross_entropy_loss", "mse_loss"])
 @given(seed=seeds(), n=st.integers(1, 6))
 def test_torch_loss_leaves_its_second_input_unchanged(impl, name, seed, n):
-    """The torch losses never modify the targets in place: the loss is the same with targets that require grad."""
+    """torch loss leaves its targets unchanged.
+
+    The torch losses never modify the targets in place: the loss is the same with targets that require grad."""
     z = gaussian(seed, n)
     if name == "mse_loss":
         target, oracle = gaussian(seed + 1, n), F.mse_loss
@@ -260,7 +273,9 @@ def test_torch_loss_leaves_its_second_input_unchanged(impl, name, seed, n):
 @weight(1)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_binary_cross_entropy_gradients_are_exact_at_a_logit_of_zero(impl, dtype):
-    """At z = 0 exactly (a zero-initialized model's logits) dz is (sigmoid(0) - y) / N = (1/2 - y) / N, from the
+    """numpy and torch binary cross entropy gradients are exact at a logit of zero.
+
+    At z = 0 exactly (a zero-initialized model's logits) dz is (sigmoid(0) - y) / N = (1/2 - y) / N, from the
     numpy loss and from the torch loss's autograd alike: the kinks of max(z, 0) and |z| cancel."""
     z = np.array([0.0, 0.0, 0.0, 2.0, -1.0], dtype=dtype)
     y = np.array([0.0, 1.0, 1.0, 0.0, 1.0], dtype=dtype)

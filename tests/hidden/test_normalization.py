@@ -52,6 +52,7 @@ epsilons = st.sampled_from([1e-5, 1e-3, 0.1, 1.0])
 @given(shape=st.sampled_from(SHAPES), seed=seeds(), momentum=momenta, eps=epsilons,
        scale=st.sampled_from([1.0, 0.1, 30.0]), offset=st.floats(-5.0, 5.0))
 def test_batchnorm_training_matches_torch(impl, shape, seed, momentum, eps, scale, offset):
+    """numpy batchnorm in training mode matches torch."""
     args = bn_inputs(seed, shape, scale, offset)
     dout = gaussian(seed + 1, *shape)
     got = impl.probe(forward_backward, MOD, "batchnorm", args, dout, {"momentum": momentum, "eps": eps})
@@ -71,6 +72,7 @@ def test_batchnorm_training_matches_torch(impl, shape, seed, momentum, eps, scal
 @weight(2)
 @given(shape=st.sampled_from(SHAPES + [(1, 3), (1, 2, 1, 1)]), seed=seeds(), momentum=momenta, eps=epsilons)
 def test_batchnorm_eval_matches_torch_and_keeps_running_statistics(impl, shape, seed, momentum, eps):
+    """numpy batchnorm in eval mode matches torch and keeps the running statistics."""
     args = bn_inputs(seed, shape, scale=2.0, offset=1.0)
     dout = gaussian(seed + 1, *shape)
     got = impl.probe(forward_backward, MOD, "batchnorm", args, dout,
@@ -93,6 +95,7 @@ def test_batchnorm_eval_matches_torch_and_keeps_running_statistics(impl, shape, 
 @weight(1)
 @pytest.mark.parametrize("shape", [(1, 3), (1, 3, 1, 1)])
 def test_batchnorm_raises_value_error_for_one_value_per_feature_in_training(impl, shape):
+    """numpy batchnorm raises ValueError for one value per feature in training."""
     args = bn_inputs(5, shape)
     got = impl.raised(f"{MOD}:batchnorm_forward", *args)
     assert got == "ValueError", (
@@ -102,6 +105,7 @@ def test_batchnorm_raises_value_error_for_one_value_per_feature_in_training(impl
 @weight(2)
 @given(shape=st.sampled_from(SHAPES), seed=seeds(), momentum=momenta)
 def test_batchnorm_running_statistics_follow_torch_over_several_batches(impl, shape, seed, momentum):
+    """numpy batchnorm running statistics follow torch over several batches."""
     c = shape[1]
     gamma, beta = np.ones(c), np.zeros(c)
     mean, var = np.zeros(c), np.ones(c)
@@ -122,6 +126,7 @@ def test_batchnorm_running_statistics_follow_torch_over_several_batches(impl, sh
 @pytest.mark.parametrize("shape", [(4, 3), (2, 2, 2, 2)])
 @given(seed=seeds(), eps=st.sampled_from([1e-5, 0.1]))
 def test_batchnorm_backward_matches_numeric_gradient(impl, shape, seed, eps):
+    """numpy batchnorm backward matches the numeric gradient."""
     args = bn_inputs(seed, shape, scale=1.5)
     dout = gaussian(seed + 1, *shape)
     kwargs = {"eps": eps}
@@ -135,6 +140,7 @@ def test_batchnorm_backward_matches_numeric_gradient(impl, shape, seed, eps):
 @weight(1)
 @pytest.mark.parametrize("eps", [1e-5, 0.5])
 def test_batchnorm_puts_eps_inside_the_square_root_for_nearly_constant_features(impl, eps):
+    """numpy batchnorm puts eps inside the square root for nearly constant features."""
     x = np.array([[1.0, 3.0], [1.0 + 1e-4, -1.0], [1.0 - 1e-4, 0.5], [1.0, 2.0]])
     args = [x, np.ones(2), np.zeros(2), np.zeros(2), np.ones(2)]
     got = impl.probe(forward, MOD, "batchnorm", args, {"eps": eps})
@@ -147,7 +153,9 @@ def test_batchnorm_puts_eps_inside_the_square_root_for_nearly_constant_features(
 @pytest.mark.parametrize("training", [True, False], ids=["train", "eval"])
 @given(shape=st.sampled_from(SHAPES), seed=seeds())
 def test_batchnorm_backward_leaves_dout_unchanged(impl, training, shape, seed):
-    """batchnorm_backward does not modify its upstream gradient dout in place, in training or eval mode."""
+    """numpy batchnorm backward leaves dout unchanged.
+
+    batchnorm_backward does not modify its upstream gradient dout in place, in training or eval mode."""
     dout = gaussian(seed + 1, *shape)
     got = impl.probe(forward_backward, MOD, "batchnorm", bn_inputs(seed, shape), dout.copy(),
                      {"training": training})
@@ -159,6 +167,7 @@ def test_batchnorm_backward_leaves_dout_unchanged(impl, training, shape, seed):
 @pytest.mark.parametrize("shape", [(6, 3), (3, 2, 3, 2)])
 @given(seed=seeds(), momentum=st.sampled_from([0.1, 0.3]), eps=epsilons)
 def test_batchnorm_module_matches_nn_batchnorm_in_float32(impl, shape, seed, momentum, eps):
+    """torch BatchNorm module matches nn.BatchNorm in float32."""
     c = shape[1]
     batches = [(1.0 + step + 2.0 * gaussian(seed + step, *shape)).astype(np.float32) for step in range(3)]
     eval_x = (3.0 * gaussian(seed + 3, *shape)).astype(np.float32)
@@ -185,6 +194,7 @@ def test_batchnorm_module_matches_nn_batchnorm_in_float32(impl, shape, seed, mom
 @pytest.mark.parametrize("shape", [(5, 4), (2, 3, 2, 2)])
 @given(seed=seeds())
 def test_batchnorm_module_gradients_match_nn_batchnorm(impl, shape, seed):
+    """torch BatchNorm module gradients match nn.BatchNorm's."""
     c = shape[1]
     x = (0.5 + gaussian(seed, *shape)).astype(np.float32)
     dout = gaussian(seed + 1, *shape).astype(np.float32)
@@ -207,6 +217,7 @@ def test_batchnorm_module_gradients_match_nn_batchnorm(impl, shape, seed):
 @weight(1)
 @pytest.mark.parametrize("eps", [1e-5, 0.5])
 def test_batchnorm_module_puts_eps_inside_the_square_root(impl, eps):
+    """torch BatchNorm module puts eps inside the square root."""
     x = NEARLY_CONSTANT
     got = impl.probe(module_forward_backward, MODULE, x, args=[2], kwargs={"eps": eps})
     with torch.no_grad():
@@ -218,6 +229,7 @@ def test_batchnorm_module_puts_eps_inside_the_square_root(impl, eps):
 @weight(1)
 @given(channels=st.integers(1, 6))
 def test_batchnorm_module_state_dict_holds_parameters_and_running_statistics(impl, channels):
+    """torch BatchNorm module state dict holds parameters and running statistics."""
     got = impl.probe(state_dict_shapes, MODULE, [channels])
     for key in ("weight", "bias", "running_mean", "running_var"):
         assert key in got, f"BatchNorm's state_dict lacks {key!r}; register running statistics with register_buffer"
@@ -227,6 +239,7 @@ def test_batchnorm_module_state_dict_holds_parameters_and_running_statistics(imp
 @weight(1)
 @pytest.mark.parametrize("shape", [(1, 3), (1, 3, 1, 1)])
 def test_batchnorm_module_raises_value_error_for_one_value_per_feature_in_training(impl, shape):
+    """torch BatchNorm module raises ValueError for one value per feature in training."""
     x = gaussian(6, *shape).astype(np.float32)
     with pytest.raises(ValueError):
         impl.probe(module_forward_backward, MODULE, x, args=[3])
@@ -235,6 +248,7 @@ def test_batchnorm_module_raises_value_error_for_one_value_per_feature_in_traini
 @weight(1)
 @pytest.mark.parametrize("shape", [(1, 3), (1, 3, 1, 1)])
 def test_batchnorm_module_in_eval_mode_accepts_a_batch_of_one(impl, shape):
+    """torch BatchNorm module in eval mode accepts a batch of one."""
     x = gaussian(7, *shape).astype(np.float32)
     state = {"running_mean": gaussian(8, 3).astype(np.float32), "running_var": np.array([0.5, 1.0, 2.0], np.float32)}
     got = impl.probe(module_forward_backward, MODULE, x, args=[3], state=state, train=False)
@@ -250,6 +264,7 @@ def test_batchnorm_module_in_eval_mode_accepts_a_batch_of_one(impl, shape):
 @weight(1)
 @pytest.mark.parametrize("shape", [(4, 2), (2, 2, 1, 2)])
 def test_batchnorm_module_default_eps_is_1e_5(impl, shape):
+    """torch BatchNorm module default eps is 1e-5."""
     x = NEARLY_CONSTANT
     x = x.reshape(2, 2, 2).transpose(0, 2, 1).reshape(shape) if len(shape) == 4 else x  # the same values per channel
     got = impl.probe(module_forward_backward, MODULE, x, args=[2])
@@ -263,6 +278,7 @@ def test_batchnorm_module_default_eps_is_1e_5(impl, shape):
 @pytest.mark.parametrize("shape", [(5, 3), (2, 3, 2, 2)])
 @given(seed=seeds())
 def test_batchnorm_module_gradients_in_eval_mode_match_nn_batchnorm(impl, shape, seed):
+    """torch BatchNorm module gradients in eval mode match nn.BatchNorm's."""
     c = shape[1]
     x = gaussian(seed, *shape).astype(np.float32)
     dout = gaussian(seed + 1, *shape).astype(np.float32)
@@ -289,6 +305,7 @@ def test_batchnorm_module_gradients_in_eval_mode_match_nn_batchnorm(impl, shape,
 @weight(1)
 @pytest.mark.parametrize("shape", [(2, 3), (1, 3, 1, 2), (2, 3, 1, 1)])
 def test_batchnorm_module_trains_on_two_values_per_feature(impl, shape):
+    """torch BatchNorm module trains on two values per feature."""
     x = (1.0 + gaussian(9, *shape)).astype(np.float32)
     got = impl.probe(module_forward_backward, MODULE, x, args=[3])
     ref = nn_batchnorm(len(shape), 3, 0.1, 1e-5)
@@ -305,7 +322,9 @@ def test_batchnorm_module_trains_on_two_values_per_feature(impl, shape):
 @pytest.mark.parametrize("shape", [(4, 3), (2, 3, 2, 2)], ids=["2d", "4d"])
 @pytest.mark.parametrize("training", [True, False], ids=["training", "eval"])
 def test_batchnorm_returns_new_arrays_repeats_its_backward_and_takes_any_layout(impl, shape, training):
-    """out, the running statistics (copies in eval mode) and the gradients are new arrays; a second backward from
+    """numpy batchnorm returns new arrays, repeats its backward and takes any memory layout.
+
+    out, the running statistics (copies in eval mode) and the gradients are new arrays; a second backward from
     one cache gives the gradients again; transposed inputs give the same results."""
     args = bn_inputs(6, shape)
     check_layer_calls(impl, MOD, "batchnorm", args, gaussian(7, *shape), {"training": training},
@@ -315,7 +334,9 @@ def test_batchnorm_returns_new_arrays_repeats_its_backward_and_takes_any_layout(
 @weight(1)
 @pytest.mark.parametrize("shape", [(5, 3), (2, 3, 2, 2)], ids=["2d", "4d"])
 def test_batchnorm_module_buffers_never_require_grad_and_eval_backward_works_after_training(impl, shape):
-    """After training steps with backward passes, the running statistics neither require grad nor carry an autograd
+    """torch BatchNorm module buffers never require grad, and eval backward works after training.
+
+    After training steps with backward passes, the running statistics neither require grad nor carry an autograd
     history, and a forward and backward pass in eval mode matches nn.BatchNorm's."""
     c = shape[1]
     batches = [(1.0 + step + gaussian(20 + step, *shape)).astype(np.float32) for step in range(3)]
@@ -342,7 +363,9 @@ def test_batchnorm_module_buffers_never_require_grad_and_eval_backward_works_aft
 @weight(1)
 @pytest.mark.parametrize("train", [True, False], ids=["training", "eval"])
 def test_batchnorm_module_takes_a_permuted_input(impl, train):
-    """A non-contiguous (permuted) 4-D input gives nn.BatchNorm2d's output and gradient."""
+    """torch BatchNorm module takes a permuted input.
+
+    A non-contiguous (permuted) 4-D input gives nn.BatchNorm2d's output and gradient."""
     x, dout = (1.0 + gaussian(50, 3, 2, 4, 2)).astype(np.float32), gaussian(51, 3, 2, 4, 2).astype(np.float32)
     got = impl.probe(module_forward_backward, MODULE, x, dout, args=[2], train=train, layout="F")
     ref = nn_batchnorm(4, 2, 0.1, 1e-5)

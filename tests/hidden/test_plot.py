@@ -64,7 +64,9 @@ def test_plot_curves_creates_missing_parent_folders(impl):
 @weight(1)
 @pytest.mark.parametrize("title", [None, "run 3"])
 def test_plot_curves_draws_loss_and_accuracy_panels_with_labels_and_legends(impl, title):
-    """Two panels, loss then accuracy, each with the training and validation curves, axis labels and a legend;
+    """plot_curves draws loss and accuracy panels with labels and legends.
+
+    Two panels, loss then accuracy, each with the training and validation curves, axis labels and a legend;
     the title above both."""
     from grader.testkit.probes.utils import plot_curves_figure
     got = impl.probe(plot_curves_figure, HISTORY, str(impl.workdir() / "curves.png"), title)

@@ -116,7 +116,9 @@ def test_pooling_backward_leaves_dout_unchanged(impl, name, config, seed):
 @weight(1)
 @pytest.mark.parametrize("name", list(TORCH))
 def test_pooling_returns_new_arrays_repeats_its_backward_and_takes_any_layout(impl, name):
-    """out and dx are new arrays, a second backward from one cache gives dx again, and a transposed x (overlapping
+    """pooling returns new arrays, repeats its backward and takes any memory layout.
+
+    out and dx are new arrays, a second backward from one cache gives dx again, and a transposed x (overlapping
     windows) gives the same results."""
     x = gaussian(14, 2, 2, 5, 6)
     check_layer_calls(impl, MOD, name, [x], gaussian(15, *output_shape(x.shape, 2, 1)),

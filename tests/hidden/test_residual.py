@@ -93,7 +93,9 @@ def test_residual_block_defaults_to_relu_without_norm(impl, sizes, seed, train):
 
 @weight(1)
 def test_residual_returns_a_new_tensor_when_f_returns_its_input(impl):
-    """Residual(f) with an f that returns x itself (nn.Identity) gives 2x as a new tensor and leaves x alone; the
+    """Residual returns a new tensor when f returns its input.
+
+    Residual(f) with an f that returns x itself (nn.Identity) gives 2x as a new tensor and leaves x alone; the
     gradient is 2 dout."""
     x, dout = gaussian(1, 3, 4), gaussian(2, 3, 4)
     got = impl.probe(residual_around_identity, "layers.residual:Residual", x, dout)

@@ -113,7 +113,9 @@ def test_sgd_keeps_float32_parameters_float32(impl, momentum, weight_decay):
 @pytest.mark.parametrize("zero_grad", [True, False], ids=["zero_grad", "gradients_kept"])
 @pytest.mark.parametrize("weight_decay", [0.0, 0.05])
 def test_sgd_in_a_training_loop_matches_torch_optim_sgd(impl, zero_grad, weight_decay):
-    """In a real loop (zero_grad, backward, step; or gradients kept and added up across steps) SGD with momentum
+    """SGD in a training loop matches torch.optim.SGD.
+
+    In a real loop (zero_grad, backward, step; or gradients kept and added up across steps) SGD with momentum
     follows torch.optim.SGD step for step."""
     kwargs = {"lr": 0.1, "momentum": 0.9, "weight_decay": weight_decay}
     check_training_loop(impl, SGD, torch.optim.SGD, kwargs, zero_grad,

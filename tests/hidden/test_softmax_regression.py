@@ -185,7 +185,9 @@ def test_softmax_regression_forward_and_predict_leave_their_inputs_unchanged(imp
 
 @weight(1)
 def test_softmax_regression_gradients_are_those_of_the_last_training_pass(impl):
-    """Two training passes on one model leave the gradients of the second batch alone (nothing adds up across
+    """softmax regression gradients are those of the last training pass.
+
+    Two training passes on one model leave the gradients of the second batch alone (nothing adds up across
     calls), and an evaluation keeps them."""
     first = (gaussian(5, 6, 3), np.array([0, 1, 2, 3, 0, 1]))
     second = (gaussian(6, 4, 3), np.array([3, 3, 1, 0]))
@@ -203,7 +205,9 @@ def test_softmax_regression_seed_leaves_the_global_random_states_alone(impl, see
 
 @weight(1)
 def test_softmax_regression_gradient_at_zero_weights_uses_relu_slope_zero_at_zero(impl):
-    """With W1 = 0 (a zero initialization) every score sits at the ReLU kink: the derivative there is 0 (SPEC), so
+    """softmax regression gradient at zero weights uses the ReLU slope 0 at 0.
+
+    With W1 = 0 (a zero initialization) every score sits at the ReLU kink: the derivative there is 0 (SPEC), so
     gradients['W1'] is torch's, exactly 0; a half-zero W1 puts some scores at the kink and some past it."""
     X, y = gaussian(8, 5, 3), np.array([0, 2, 1, 3, 0])
     for W1 in (np.zeros((3, 4)), np.concatenate([np.zeros((3, 2)), gaussian(9, 3, 2)], axis=1)):

@@ -51,6 +51,7 @@ def check_torch_replay(rec, p, scale=1.0):
 @weight(3)
 @given(p=problems())
 def test_train_numpy_matches_a_replay_of_its_steps(impl, p):
+    """numpy training loop matches a replay of its steps."""
     _, rec = run_numpy(impl, p)
     per_epoch = rec.check_epochs(len(p["X_train"]), p["batch_size"], p["epochs"])
     rec.check_steps({"W": p["W"], "b": p["b"]}, p["lr"], reveal=False)
@@ -61,6 +62,7 @@ def test_train_numpy_matches_a_replay_of_its_steps(impl, p):
 @weight(3)
 @given(p=problems(), features=st.sampled_from([np.float32, np.float64]))
 def test_train_torch_matches_a_replay_of_its_steps(impl, p, features):
+    """torch training loop matches a replay of its steps."""
     _, rec = run_torch(impl, p, features=features)
     check_torch_replay(rec, p)
 
@@ -68,6 +70,7 @@ def test_train_torch_matches_a_replay_of_its_steps(impl, p, features):
 @weight(2)
 @given(p=problems())
 def test_train_torch_validates_in_eval_mode_without_gradients(impl, p):
+    """torch training loop validates in eval mode without gradients."""
     _, rec = run_torch(impl, p)
     assert sum(len(call["x"]) for call in rec.validations) >= p["epochs"] * len(p["X_val"]), (
         "train_torch did not evaluate the whole validation set every epoch")
@@ -81,7 +84,9 @@ def test_train_torch_validates_in_eval_mode_without_gradients(impl, p):
 @weight(1)
 @given(p=problems())
 def test_train_torch_trains_a_model_handed_over_in_eval_mode_in_train_mode(impl, p):
-    """train_torch sets train mode at every epoch's training phase, whatever mode the model came in."""
+    """torch training loop trains a model handed over in eval mode in train mode.
+
+    train_torch sets train mode at every epoch's training phase, whatever mode the model came in."""
     _, rec = run_torch(impl, p, start_in_eval=True)
     rec.check_epochs(len(p["X_train"]), p["batch_size"], p["epochs"])
     assert all(step["training"] for step in rec.steps), \
@@ -91,7 +96,9 @@ def test_train_torch_trains_a_model_handed_over_in_eval_mode_in_train_mode(impl,
 @weight(1)
 @given(p=problems(), labels=st.sampled_from([np.int32, np.int16]))
 def test_train_torch_turns_labels_of_any_integer_dtype_into_int64(impl, p, labels):
-    """Labels stored as int32 or int16 reach loss_fn as int64 tensors, in training and in validation."""
+    """torch training loop turns labels of any integer dtype into int64.
+
+    Labels stored as int32 or int16 reach loss_fn as int64 tensors, in training and in validation."""
     _, rec = run_torch(impl, p, labels=labels)
     check_torch_replay(rec, p)
 
@@ -99,7 +106,9 @@ def test_train_torch_turns_labels_of_any_integer_dtype_into_int64(impl, p, label
 @weight(2)
 @given(p=problems())
 def test_train_loops_shuffle_epoch_e_with_seed_plus_e(impl, p):
-    """Epoch e of either loop trains on the batches of generate_batched_data(..., shuffle=True, seed=seed + e)."""
+    """numpy and torch training loops shuffle epoch e with seed + e.
+
+    Epoch e of either loop trains on the batches of generate_batched_data(..., shuffle=True, seed=seed + e)."""
     n = len(p["X_train"])
     orders = [impl.call("utils.data:generate_batched_data", p["X_train"], np.arange(n), p["batch_size"],
                         shuffle=True, seed=p["seed"] + e)[1] for e in range(p["epochs"])]
@@ -122,6 +131,7 @@ def _fixed_problem():
 
 @weight(1)
 def test_train_loops_are_reproducible_with_the_same_seed(impl):
+    """numpy and torch training loops are reproducible with the same seed."""
     p = _fixed_problem()
     for run in (run_numpy, run_torch):
         first, _ = run(impl, p)
@@ -136,6 +146,7 @@ def test_train_loops_are_reproducible_with_the_same_seed(impl):
 
 @weight(1)
 def test_train_torch_shows_a_progress_bar_only_when_asked(impl):
+    """torch training loop shows a progress bar only when asked."""
     p = _fixed_problem()
     quiet, _ = run_torch(impl, p)
     loud, rec = run_torch(impl, p, progress=True, device="auto")
@@ -151,6 +162,7 @@ def test_train_torch_shows_a_progress_bar_only_when_asked(impl):
 @given(n=st.integers(1, 20), batch_size=st.integers(1, 8), train_mode=st.booleans(), seed=seeds(),
        features=st.sampled_from([np.float32, np.float64]))
 def test_predict_runs_batches_in_eval_mode_without_gradients(impl, n, batch_size, train_mode, seed, features):
+    """torch predict runs batches in eval mode without gradients."""
     X = gaussian(seed, n, 3).astype(features)
     W, b = gaussian(seed + 1, 4, 3).astype(np.float32), gaussian(seed + 2, 4).astype(np.float32)
     got = impl.probe(predict_recorded, W, b, X, batch_size, train_mode)
@@ -172,6 +184,7 @@ def test_predict_runs_batches_in_eval_mode_without_gradients(impl, n, batch_size
 @weight(1)
 @given(n=st.integers(1, 10), seed=seeds())
 def test_predict_of_a_numpy_model_is_its_own_predict(impl, n, seed):
+    """numpy model's own predict is what predict returns."""
     X = gaussian(seed, n, 4)
     W, b = gaussian(seed + 1, 4, 3), gaussian(seed + 2, 3)
     labels = checks.array(impl.probe(predict_numpy_model, W, b, X), "predict(numpy_model, X)", shape=(n,), kind="iu")
@@ -181,7 +194,9 @@ def test_predict_of_a_numpy_model_is_its_own_predict(impl, n, seed):
 @weight(1)
 @given(p=problems())
 def test_train_numpy_reads_grad_l1_before_an_update_that_changes_the_gradients(impl, p):
-    """With an optimizer whose update first halves the gradients in place (as gradient clipping changes them),
+    """numpy training loop reads grad_l1 before an update that changes the gradients.
+
+    With an optimizer whose update first halves the gradients in place (as gradient clipping changes them),
     every step follows that update and grad_l1 holds the gradients forward computed, read before the update."""
     _, rec = run_numpy(impl, p, scale=0.5)
     per_epoch = rec.check_epochs(len(p["X_train"]), p["batch_size"], p["epochs"])
@@ -192,7 +207,9 @@ def test_train_numpy_reads_grad_l1_before_an_update_that_changes_the_gradients(i
 @weight(1)
 @given(p=problems())
 def test_train_torch_resets_stale_gradients_and_reads_grad_l1_before_a_step_that_changes_them(impl, p):
-    """A model handed over with stale gradients, and an optimizer whose step first halves every p.grad in place:
+    """torch training loop resets stale gradients and reads grad_l1 before a step that changes them.
+
+    A model handed over with stale gradients, and an optimizer whose step first halves every p.grad in place:
     every step uses its own batch's gradient alone (reset before the first backward too), and grad_l1 holds the
     gradients read just before the step."""
     _, rec = run_torch(impl, p, scale=0.5, stale_grads=True)

@@ -193,7 +193,9 @@ def test_two_layer_net_forward_and_predict_leave_their_inputs_unchanged(impl, mo
 
 @weight(1)
 def test_two_layer_net_gradients_are_those_of_the_last_training_pass(impl):
-    """Two training passes on one model leave the gradients of the second batch alone (nothing adds up across
+    """two-layer net gradients are those of the last training pass.
+
+    Two training passes on one model leave the gradients of the second batch alone (nothing adds up across
     calls), and an evaluation keeps them."""
     first = (gaussian(5, 6, 3), np.array([0, 1, 2, 3, 0, 1]))
     second = (gaussian(6, 4, 3), np.array([3, 3, 1, 0]))

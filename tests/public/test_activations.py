@@ -28,6 +28,7 @@ EXPECTED = {
 @weight(1)
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_activation_forward_matches_formula(impl, name):
+    """numpy activation forward matches the formula."""
     got = impl.probe(forward, MOD, name, [X])
     checks.close(got["out"], EXPECTED[name][0], f"{name}_forward(x)")
 
@@ -35,6 +36,7 @@ def test_activation_forward_matches_formula(impl, name):
 @weight(1)
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_activation_backward_matches_derivative(impl, name):
+    """numpy activation backward matches the derivative."""
     got = impl.probe(forward_backward, MOD, name, [X], DOUT)
     hint = "the derivative at 0 is the negative-side slope" if "relu" in name else ""
     checks.close(got["grads"][0], EXPECTED[name][1], f"{name}_backward(dout, cache)", hint=hint)
@@ -43,6 +45,7 @@ def test_activation_backward_matches_derivative(impl, name):
 @weight(1)
 @pytest.mark.parametrize("name", ["sigmoid", "silu"])
 def test_sigmoid_family_is_stable_for_large_inputs(impl, name):
+    """numpy sigmoid family is stable for large inputs."""
     x = np.array([-1e4, -800.0, 0.0, 800.0, 1e4])
     got = impl.probe(forward, MOD, name, [x])
     out = checks.array(got["out"], f"{name}_forward(x) for |x| up to 1e4", shape=x.shape)
@@ -53,6 +56,7 @@ def test_sigmoid_family_is_stable_for_large_inputs(impl, name):
 
 @weight(1)
 def test_leaky_relu_uses_the_given_slope(impl):
+    """numpy leaky relu uses the given slope."""
     got = impl.probe(forward_backward, MOD, "leaky_relu", [X], DOUT, {"slope": 0.25})
     checks.close(got["out"], np.where(X > 0, X, 0.25 * X), "leaky_relu_forward(x, slope=0.25)")
     checks.close(got["grads"][0], DOUT * np.where(X > 0, 1.0, 0.25), "leaky_relu_backward with slope=0.25")
@@ -61,5 +65,6 @@ def test_leaky_relu_uses_the_given_slope(impl):
 @weight(1)
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_activation_does_not_modify_its_input(impl, name):
+    """numpy activation does not modify its input."""
     got = impl.probe(forward_backward, MOD, name, [X.copy()], DOUT)
     checks.unchanged(X, got["args_after"][0], f"the input x of {name}_forward")

@@ -43,6 +43,7 @@ def test_torch_activation_gradient_is_finite_at_1e3(impl, name):
 
 @weight(1)
 def test_leaky_relu_module_uses_its_slope(impl):
+    """torch LeakyReLU module uses its slope."""
     got = impl.probe(forward_backward, f"{MOD}:LeakyReLU", X, np.ones_like(X), kwargs={"slope": 0.25})
     checks.allclose(got["out"], np.where(X > 0, X, 0.25 * X), "LeakyReLU(slope=0.25)(x)")
     checks.allclose(got["dx"], np.where(X > 0, 1.0, 0.25), "the gradient of LeakyReLU(slope=0.25)(x)")
@@ -50,6 +51,7 @@ def test_leaky_relu_module_uses_its_slope(impl):
 
 @weight(1)
 def test_activations_dict_names_every_module(impl):
+    """torch ACTIVATIONS dict names every module."""
     got = impl.probe(registry, f"{MOD}:ACTIVATIONS", X)
     names = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU", "silu": "SiLU",
              "gaussian": "Gaussian"}

@@ -21,6 +21,7 @@ def zero_fraction_bounds(p, n):
 
 @weight(1)
 def test_dropout_drops_about_a_fraction_p_of_the_entries(impl):
+    """numpy dropout drops about a fraction p of the entries."""
     got = impl.probe(forward, MOD, "dropout", [X, P], {"seed": 0})
     out = checks.array(got["out"], "dropout_forward(x, p=0.3)", shape=X.shape)
     low, high = zero_fraction_bounds(P, X.size)
@@ -32,6 +33,7 @@ def test_dropout_drops_about_a_fraction_p_of_the_entries(impl):
 
 @weight(1)
 def test_dropout_scales_the_kept_entries_by_one_over_one_minus_p(impl):
+    """numpy dropout scales the kept entries by 1 / (1 - p)."""
     got = impl.probe(forward, MOD, "dropout", [X, P], {"seed": 0})
     out = checks.array(got["out"], "dropout_forward(x, p=0.3)", shape=X.shape)
     kept = out != 0
@@ -42,6 +44,7 @@ def test_dropout_scales_the_kept_entries_by_one_over_one_minus_p(impl):
 
 @weight(1)
 def test_dropout_with_the_same_seed_draws_the_same_mask(impl):
+    """numpy dropout with the same seed draws the same mask."""
     first = impl.probe(forward, MOD, "dropout", [X, P], {"seed": 0})["out"]
     second = impl.probe(forward, MOD, "dropout", [X, P], {"seed": 0})["out"]
     checks.close(second, first, "dropout_forward(x, p, seed=0) called twice",
@@ -50,6 +53,7 @@ def test_dropout_with_the_same_seed_draws_the_same_mask(impl):
 
 @weight(1)
 def test_dropout_backward_passes_gradient_only_through_kept_entries(impl):
+    """numpy dropout backward passes the gradient only through the kept entries."""
     dout = np.ones_like(X)
     got = impl.probe(forward_backward, MOD, "dropout", [X, P], dout, {"seed": 1})
     out = checks.array(got["out"], "dropout_forward(x, p=0.3)", shape=X.shape)
@@ -60,6 +64,7 @@ def test_dropout_backward_passes_gradient_only_through_kept_entries(impl):
 @weight(1)
 @pytest.mark.parametrize("kwargs", [{"training": False}, {}], ids=["eval mode", "p=0"])
 def test_dropout_is_the_identity_in_eval_mode_and_for_p_zero(impl, kwargs):
+    """numpy dropout is the identity in eval mode and for p = 0."""
     p = P if kwargs else 0.0
     dout = np.full_like(X, 2.0)
     got = impl.probe(forward_backward, MOD, "dropout", [X, p], dout, kwargs)
@@ -70,12 +75,14 @@ def test_dropout_is_the_identity_in_eval_mode_and_for_p_zero(impl, kwargs):
 @weight(1)
 @pytest.mark.parametrize("p", [1.0, -0.1])
 def test_dropout_rejects_p_outside_zero_to_one(impl, p):
+    """numpy dropout rejects p outside [0, 1)."""
     raised = impl.raised("layers.dropout:dropout_forward", X, p)
     assert raised == "ValueError", f"dropout_forward(x, p={p}) raised {raised}; expected ValueError (0 <= p < 1)"
 
 
 @weight(1)
 def test_dropout_module_drops_and_scales_in_training_mode(impl):
+    """torch Dropout module drops and scales in training mode."""
     got = impl.probe(module_forward_backward, "layers.dropout:Dropout", X, args=[P])
     out = checks.array(got["out"], "Dropout(0.3)(x)", shape=X.shape)
     low, high = zero_fraction_bounds(P, X.size)
@@ -86,12 +93,14 @@ def test_dropout_module_drops_and_scales_in_training_mode(impl):
 
 @weight(1)
 def test_dropout_module_is_the_identity_in_eval_mode(impl):
+    """torch Dropout module is the identity in eval mode."""
     got = impl.probe(module_forward_backward, "layers.dropout:Dropout", X, args=[P], train=False)
     checks.close(got["out"], X, "Dropout(0.3)(x) in eval mode", hint="check self.training")
 
 
 @weight(1)
 def test_dropout_runs_no_python_loop_over_the_batch_or_output_positions(impl):
+    """numpy dropout runs no Python loop over the batch or output positions."""
     def make(n, size):
         x = np.ones((n, 4, size))
         return [x, 0.5], np.ones_like(x), {"training": True, "seed": 0}

@@ -28,6 +28,7 @@ def _onehot(y, c):
 
 @weight(1)
 def test_softmax_matches_hand_computed_values(impl):
+    """numpy softmax matches hand-computed values."""
     expected = np.array([[np.exp(-2), np.exp(-1), 1.0], [1.0, 1.0, 1.0]])
     expected /= expected.sum(axis=1, keepdims=True)
     checks.close(impl.call(f"{MOD}:softmax", Z), expected, "softmax(z)",
@@ -36,12 +37,14 @@ def test_softmax_matches_hand_computed_values(impl):
 
 @weight(1)
 def test_softmax_of_a_square_input_normalizes_each_row(impl):
+    """numpy softmax of a square input normalizes each row."""
     checks.close(impl.call(f"{MOD}:softmax", SQUARE), _softmax(SQUARE), "softmax(z) for a 3x3 z",
                  hint="use keepdims=True for the row maximum and the row sum, so they broadcast over columns")
 
 
 @weight(1)
 def test_softmax_is_stable_for_large_logits(impl):
+    """numpy softmax is stable for large logits."""
     z = np.array([[1000.0, 0.0, -1000.0], [-1000.0, -1000.0, 1000.0]])
     checks.close(impl.call(f"{MOD}:softmax", z), [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]],
                  "softmax(z) for logits of magnitude 1000", hint=STABLE_HINT)
@@ -49,11 +52,13 @@ def test_softmax_is_stable_for_large_logits(impl):
 
 @weight(1)
 def test_log_softmax_matches_hand_computed_values(impl):
+    """numpy log softmax matches hand-computed values."""
     checks.close(impl.call(f"{MOD}:log_softmax", Z), np.log(_softmax(Z)), "log_softmax(z)")
 
 
 @weight(1)
 def test_log_softmax_is_finite_far_below_the_maximum(impl):
+    """numpy log softmax is finite far below the maximum."""
     z = np.array([[0.0, -1000.0, 1000.0]])
     checks.close(impl.call(f"{MOD}:log_softmax", z), [[-1000.0, -2000.0, 0.0]],
                  "log_softmax(z) for logits 1000 apart", hint=LOG_HINT)
@@ -61,6 +66,7 @@ def test_log_softmax_is_finite_far_below_the_maximum(impl):
 
 @weight(1)
 def test_cross_entropy_of_uniform_scores_is_log_of_the_class_count(impl):
+    """numpy cross entropy of uniform scores is the log of the class count."""
     loss, dz = impl.call(f"{MOD}:cross_entropy", np.zeros((2, 3)), np.array([0, 2]))
     checks.close(loss, np.log(3.0), "the loss of cross_entropy(zeros((2, 3)), y)",
                  hint="the loss is the mean over N of -log softmax(z)[i, y_i]")
@@ -70,6 +76,7 @@ def test_cross_entropy_of_uniform_scores_is_log_of_the_class_count(impl):
 
 @weight(2)
 def test_cross_entropy_matches_hand_computed_loss_and_gradient(impl):
+    """numpy cross entropy matches the hand-computed loss and gradient."""
     loss, dz = impl.call(f"{MOD}:cross_entropy", Z, Y)
     p = _softmax(Z)
     checks.close(loss, -np.mean(np.log(p[[0, 1], Y])), "the loss of cross_entropy(z, y)",
@@ -80,6 +87,7 @@ def test_cross_entropy_matches_hand_computed_loss_and_gradient(impl):
 
 @weight(1)
 def test_cross_entropy_picks_the_true_class_of_each_row(impl):
+    """numpy cross entropy picks the true class of each row."""
     y = np.array([1, 2, 0])
     loss, dz = impl.call(f"{MOD}:cross_entropy", SQUARE, y)
     p = _softmax(SQUARE)
@@ -90,6 +98,7 @@ def test_cross_entropy_picks_the_true_class_of_each_row(impl):
 
 @weight(1)
 def test_cross_entropy_is_finite_when_the_true_class_is_far_below(impl):
+    """numpy cross entropy is finite when the true class is far below."""
     z = np.array([[0.0, 1000.0], [1000.0, 0.0], [-500.0, 500.0]])
     loss, dz = impl.call(f"{MOD}:cross_entropy", z, np.array([0, 1, 0]))
     checks.close(loss, 1000.0, "the loss of cross_entropy when the true class is 1000 below the others",
@@ -100,6 +109,7 @@ def test_cross_entropy_is_finite_when_the_true_class_is_far_below(impl):
 
 @weight(1)
 def test_binary_cross_entropy_matches_formula(impl):
+    """numpy binary cross entropy matches the formula."""
     z = np.array([-2.0, -0.5, 0.5, 3.0])
     y = np.array([0.0, 1.0, 1.0, 0.0])
     loss, dz = impl.call(f"{MOD}:binary_cross_entropy", z, y)
@@ -110,6 +120,7 @@ def test_binary_cross_entropy_matches_formula(impl):
 
 @weight(1)
 def test_binary_cross_entropy_is_stable_for_large_logits(impl):
+    """numpy binary cross entropy is stable for large logits."""
     z = np.array([-1000.0, 1000.0, -1000.0, 1000.0])
     loss, dz = impl.call(f"{MOD}:binary_cross_entropy", z, np.array([1.0, 0.0, 0.0, 1.0]))
     checks.close(loss, 500.0, "the loss of binary_cross_entropy for logits of magnitude 1000", hint=BCE_HINT)
@@ -119,6 +130,7 @@ def test_binary_cross_entropy_is_stable_for_large_logits(impl):
 
 @weight(1)
 def test_mse_averages_over_all_elements(impl):
+    """numpy mse averages over all elements."""
     pred = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 4.0]])
     target = np.array([[1.0, 0.0, 2.0], [1.0, 1.0, 4.0]])
     loss, dpred = impl.call(f"{MOD}:mse", pred, target)
@@ -140,6 +152,7 @@ INPUTS = {
 @weight(1)
 @pytest.mark.parametrize("name", list(INPUTS))
 def test_loss_does_not_modify_its_inputs(impl, name):
+    """numpy loss does not modify its inputs."""
     got = impl.call_keeping_inputs(f"{MOD}:{name}", *[a.copy() for a in INPUTS[name]])
     for k, (before, after) in enumerate(zip(INPUTS[name], got["args_after"])):
         checks.unchanged(before, after, f"argument {k} of {name}")
@@ -166,7 +179,9 @@ def test_torch_binary_cross_entropy_loss_matches_formula(impl):
 
 @weight(1)
 def test_torch_binary_cross_entropy_gradient_at_a_logit_of_zero(impl):
-    """A zero-initialized model's logits are exactly 0, where max(z, 0) and |z| have kinks: the gradient must still
+    """torch binary cross entropy gradient at a logit of zero is (1/2 - y) / N.
+
+    A zero-initialized model's logits are exactly 0, where max(z, 0) and |z| have kinks: the gradient must still
     be sigmoid(0) - y = 1/2 - y, over N."""
     z, y = np.zeros(4), np.array([0.0, 1.0, 1.0, 0.0])
     got = impl.probe(torch_loss, f"{MOD}:binary_cross_entropy_loss", [z, y])

@@ -28,6 +28,7 @@ def bn_args(x=X):
 
 @weight(1)
 def test_batchnorm_forward_normalizes_each_feature_with_batch_statistics(impl):
+    """numpy batchnorm forward normalizes each feature with the batch statistics."""
     got = impl.probe(forward, MOD, "batchnorm", bn_args())
     expected = GAMMA * (X - MEAN) / np.sqrt(VAR + EPS) + BETA
     checks.close(got["out"], expected, "batchnorm_forward(x, ...) in training mode",
@@ -36,6 +37,7 @@ def test_batchnorm_forward_normalizes_each_feature_with_batch_statistics(impl):
 
 @weight(1)
 def test_batchnorm_forward_updates_running_statistics_with_momentum(impl):
+    """numpy batchnorm forward updates the running statistics with momentum."""
     got = impl.probe(forward, MOD, "batchnorm", bn_args(), {"momentum": 0.1})
     new_mean, new_var = got["extra"]
     checks.close(new_mean, 0.9 * RUNNING_MEAN + 0.1 * MEAN, "new_running_mean",
@@ -46,6 +48,7 @@ def test_batchnorm_forward_updates_running_statistics_with_momentum(impl):
 
 @weight(1)
 def test_batchnorm_forward_momentum_defaults_to_0_1(impl):
+    """numpy batchnorm forward momentum defaults to 0.1."""
     got = impl.probe(forward, MOD, "batchnorm", bn_args())
     new_mean, new_var = got["extra"]
     checks.close(new_mean, 0.9 * RUNNING_MEAN + 0.1 * MEAN, "new_running_mean with the default momentum",
@@ -57,6 +60,7 @@ def test_batchnorm_forward_momentum_defaults_to_0_1(impl):
 @weight(1)
 @pytest.mark.parametrize("shape", [(1, 2), (1, 2, 1, 1)])
 def test_batchnorm_forward_raises_value_error_for_one_value_per_feature_in_training(impl, shape):
+    """numpy batchnorm forward raises ValueError for one value per feature in training."""
     args = [np.arange(1.0, 3.0).reshape(shape), GAMMA, BETA, RUNNING_MEAN, RUNNING_VAR]
     got = impl.raised(f"{MOD}:batchnorm_forward", *args)
     assert got == "ValueError", (
@@ -66,6 +70,7 @@ def test_batchnorm_forward_raises_value_error_for_one_value_per_feature_in_train
 
 @weight(1)
 def test_batchnorm_eval_mode_accepts_a_batch_of_one(impl):
+    """numpy batchnorm in eval mode accepts a batch of one."""
     x = np.array([[3.0, -2.0]])
     got = impl.probe(forward, MOD, "batchnorm", bn_args(x), {"training": False})
     expected = GAMMA * (x - RUNNING_MEAN) / np.sqrt(RUNNING_VAR + EPS) + BETA
@@ -76,6 +81,7 @@ def test_batchnorm_eval_mode_accepts_a_batch_of_one(impl):
 
 @weight(1)
 def test_batchnorm_backward_in_eval_mode_treats_running_statistics_as_constants(impl):
+    """numpy batchnorm backward in eval mode treats the running statistics as constants."""
     got = impl.probe(forward_backward, MOD, "batchnorm", bn_args(), DOUT, {"training": False})
     dx, dgamma, dbeta = got["grads"]
     inv_std = 1 / np.sqrt(RUNNING_VAR + EPS)
@@ -89,6 +95,7 @@ def test_batchnorm_backward_in_eval_mode_treats_running_statistics_as_constants(
 
 @weight(1)
 def test_batchnorm_eval_mode_uses_and_keeps_running_statistics(impl):
+    """numpy batchnorm in eval mode uses and keeps the running statistics."""
     got = impl.probe(forward, MOD, "batchnorm", bn_args(), {"training": False})
     expected = GAMMA * (X - RUNNING_MEAN) / np.sqrt(RUNNING_VAR + EPS) + BETA
     checks.close(got["out"], expected, "batchnorm_forward(x, ..., training=False)",
@@ -99,6 +106,7 @@ def test_batchnorm_eval_mode_uses_and_keeps_running_statistics(impl):
 
 @weight(1)
 def test_batchnorm_forward_puts_eps_inside_the_square_root(impl):
+    """numpy batchnorm forward puts eps inside the square root."""
     x = np.array([[1.0], [1.0 + 2e-3]])  # biased variance 1e-6, below eps = 1e-2
     got = impl.probe(forward, MOD, "batchnorm", [x, np.ones(1), np.zeros(1), np.zeros(1), np.ones(1)], {"eps": 1e-2})
     checks.close(got["out"], (x - x.mean()) / np.sqrt(x.var() + 1e-2), "batchnorm_forward with eps=1e-2",
@@ -107,6 +115,7 @@ def test_batchnorm_forward_puts_eps_inside_the_square_root(impl):
 
 @weight(1)
 def test_batchnorm_forward_on_images_normalizes_each_channel_over_n_h_w(impl):
+    """numpy batchnorm forward on images normalizes each channel over N, H, W."""
     x = np.arange(2 * 3 * 2 * 2, dtype=np.float64).reshape(2, 3, 2, 2) ** 1.5
     gamma, beta = np.array([1.0, 2.0, 0.5]), np.array([0.0, -1.0, 1.0])
     got = impl.probe(forward, MOD, "batchnorm", [x, gamma, beta, np.zeros(3), np.ones(3)])
@@ -119,6 +128,7 @@ def test_batchnorm_forward_on_images_normalizes_each_channel_over_n_h_w(impl):
 
 @weight(1)
 def test_batchnorm_backward_gives_dgamma_and_dbeta_as_sums(impl):
+    """numpy batchnorm backward gives dgamma and dbeta as sums."""
     got = impl.probe(forward_backward, MOD, "batchnorm", bn_args(), DOUT)
     xhat = (X - MEAN) / np.sqrt(VAR + EPS)
     checks.close(got["grads"][1], np.sum(DOUT * xhat, axis=0), "dgamma",
@@ -129,6 +139,7 @@ def test_batchnorm_backward_gives_dgamma_and_dbeta_as_sums(impl):
 @weight(1)
 @pytest.mark.parametrize("shape", [(4, 2), (2, 2, 2, 3)])
 def test_batchnorm_backward_dx_matches_torch_autograd(impl, shape):
+    """numpy batchnorm backward dx matches torch autograd."""
     x = np.linspace(-1.0, 2.0, np.prod(shape)).reshape(shape) ** 2
     channels = shape[1]
     gamma = np.linspace(0.5, 1.5, channels)
@@ -146,6 +157,7 @@ def test_batchnorm_backward_dx_matches_torch_autograd(impl, shape):
 
 @weight(1)
 def test_batchnorm_does_not_modify_its_inputs(impl):
+    """numpy batchnorm does not modify its inputs."""
     args = [a.copy() for a in bn_args()]
     got = impl.probe(forward_backward, MOD, "batchnorm", args, DOUT)
     for name, before, after in zip(["x", "gamma", "beta", "running_mean", "running_var"], bn_args(), got["args_after"]):
@@ -154,6 +166,7 @@ def test_batchnorm_does_not_modify_its_inputs(impl):
 
 @weight(1)
 def test_batchnorm_module_has_weight_bias_and_running_buffers(impl):
+    """torch BatchNorm module has weight, bias and running buffers."""
     got = impl.probe(module_forward_backward, "layers.normalization:BatchNorm", X.astype(np.float32), args=[2])
     assert sorted(got["params"]) == ["bias", "weight"], \
         f"BatchNorm's parameters are {sorted(got['params'])}; expected weight and bias (nn.Parameter)"
@@ -165,6 +178,7 @@ def test_batchnorm_module_has_weight_bias_and_running_buffers(impl):
 
 @weight(1)
 def test_batchnorm_module_normalizes_in_training_and_updates_running_statistics(impl):
+    """torch BatchNorm module normalizes in training and updates the running statistics."""
     got = impl.probe(module_forward_backward, "layers.normalization:BatchNorm", X.astype(np.float32), args=[2])
     checks.allclose(got["out"], (X - MEAN) / np.sqrt(VAR + EPS), "BatchNorm(2)(x) in training mode")
     checks.allclose(got["buffers"]["running_mean"], 0.1 * MEAN, "running_mean after one training step",
@@ -175,6 +189,7 @@ def test_batchnorm_module_normalizes_in_training_and_updates_running_statistics(
 
 @weight(1)
 def test_batchnorm_module_in_eval_mode_uses_running_statistics(impl):
+    """torch BatchNorm module in eval mode uses the running statistics."""
     state = {"running_mean": RUNNING_MEAN, "running_var": RUNNING_VAR}
     got = impl.probe(module_forward_backward, "layers.normalization:BatchNorm", X.astype(np.float32), args=[2],
                      state=state, train=False)
@@ -186,6 +201,7 @@ def test_batchnorm_module_in_eval_mode_uses_running_statistics(impl):
 
 @weight(1)
 def test_batchnorm_runs_no_python_loop_over_the_batch_or_output_positions(impl):
+    """numpy batchnorm runs no Python loop over the batch or output positions."""
     def make(n, size):
         x, c = np.arange(n * 3 * size * size, dtype=np.float64).reshape(n, 3, size, size), np.ones(3)
         return [x, c, 0 * c, 0 * c, c], np.ones_like(x), {"training": True}

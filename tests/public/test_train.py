@@ -68,6 +68,7 @@ TORCH_INITIAL = {"linear.weight": W0.T, "linear.bias": B0}
 
 @weight(1)
 def test_train_numpy_returns_one_history_entry_per_epoch(impl):
+    """numpy training loop returns one history entry per epoch."""
     rec = run_numpy(impl, epochs=3)
     for name in ("train_loss", "train_acc", "val_loss", "val_acc"):
         assert len(rec.history[name]) == 3, f"History.{name} has {len(rec.history[name])} entries after 3 epochs"
@@ -75,11 +76,13 @@ def test_train_numpy_returns_one_history_entry_per_epoch(impl):
 
 @weight(1)
 def test_train_numpy_visits_every_training_sample_once_per_epoch(impl):
+    """numpy training loop visits every training sample once per epoch."""
     run_numpy(impl).check_epochs(len(X_TRAIN), BATCH, EPOCHS)
 
 
 @weight(2)
 def test_train_numpy_steps_follow_gradient_descent_batch_by_batch(impl):
+    """numpy training loop steps follow gradient descent batch by batch."""
     rec = run_numpy(impl)
     rec.check_epochs(len(X_TRAIN), BATCH, EPOCHS)
     rec.check_steps({"W": W0, "b": B0}, LR)
@@ -87,6 +90,7 @@ def test_train_numpy_steps_follow_gradient_descent_batch_by_batch(impl):
 
 @weight(1)
 def test_train_numpy_validates_each_epoch_outside_train_mode(impl):
+    """numpy training loop validates each epoch outside train mode."""
     rec = run_numpy(impl)
     assert rec.validations, "train_numpy never evaluated the validation set"
     for call in rec.validations:
@@ -99,19 +103,24 @@ def test_train_numpy_validates_each_epoch_outside_train_mode(impl):
 
 @weight(1)
 def test_train_numpy_averages_batch_values_weighted_by_batch_size(impl):
-    """History.train_loss and train_acc of each epoch are the mean over its samples, not over its batches."""
+    """numpy training loop averages batch values weighted by batch size.
+
+    History.train_loss and train_acc of each epoch are the mean over its samples, not over its batches."""
     rec = run_numpy(impl)
     check_weighted_train_means(rec, EPOCHS, rec.check_epochs(len(X_TRAIN), BATCH, EPOCHS))
 
 
 @weight(1)
 def test_train_numpy_shuffles_epoch_e_with_seed_plus_e(impl):
-    """Epoch e trains on the batches of generate_batched_data(X, y, batch_size, shuffle=True, seed=seed + e)."""
+    """numpy training loop shuffles epoch e with seed + e.
+
+    Epoch e trains on the batches of generate_batched_data(X, y, batch_size, shuffle=True, seed=seed + e)."""
     check_epoch_order(impl, run_numpy(impl, seed=5), seed=5)
 
 
 @weight(1)
 def test_train_torch_returns_one_history_entry_per_epoch(impl):
+    """torch training loop returns one history entry per epoch."""
     rec = run_torch(impl, epochs=3)
     for name in ("train_loss", "train_acc", "val_loss", "val_acc"):
         assert len(rec.history[name]) == 3, f"History.{name} has {len(rec.history[name])} entries after 3 epochs"
@@ -119,11 +128,13 @@ def test_train_torch_returns_one_history_entry_per_epoch(impl):
 
 @weight(1)
 def test_train_torch_visits_every_training_sample_once_per_epoch(impl):
+    """torch training loop visits every training sample once per epoch."""
     run_torch(impl).check_epochs(len(X_TRAIN), BATCH, EPOCHS)
 
 
 @weight(2)
 def test_train_torch_resets_gradients_before_every_step(impl):
+    """torch training loop resets gradients before every step."""
     rec = run_torch(impl)
     rec.check_epochs(len(X_TRAIN), BATCH, EPOCHS)
     rec.check_steps(TORCH_INITIAL, LR)
@@ -131,6 +142,7 @@ def test_train_torch_resets_gradients_before_every_step(impl):
 
 @weight(1)
 def test_train_torch_validates_in_eval_mode_without_gradients(impl):
+    """torch training loop validates in eval mode without gradients."""
     rec = run_torch(impl)
     assert rec.validations, "train_torch never evaluated the validation set"
     for call in rec.validations:
@@ -142,6 +154,7 @@ def test_train_torch_validates_in_eval_mode_without_gradients(impl):
 
 @weight(1)
 def test_train_torch_records_losses_accuracies_and_grad_l1(impl):
+    """torch training loop records losses, accuracies and grad_l1."""
     rec = run_torch(impl)
     per_epoch = rec.check_epochs(len(X_TRAIN), BATCH, EPOCHS)
     rec.check_history(EPOCHS, per_epoch, X_VAL, Y_VAL, torch_model=True)
@@ -149,20 +162,26 @@ def test_train_torch_records_losses_accuracies_and_grad_l1(impl):
 
 @weight(1)
 def test_train_torch_averages_batch_values_weighted_by_batch_size(impl):
-    """History.train_loss and train_acc of each epoch are the mean over its samples, not over its batches."""
+    """torch training loop averages batch values weighted by batch size.
+
+    History.train_loss and train_acc of each epoch are the mean over its samples, not over its batches."""
     rec = run_torch(impl)
     check_weighted_train_means(rec, EPOCHS, rec.check_epochs(len(X_TRAIN), BATCH, EPOCHS))
 
 
 @weight(1)
 def test_train_torch_shuffles_epoch_e_with_seed_plus_e(impl):
-    """Epoch e trains on the batches of generate_batched_data(X, y, batch_size, shuffle=True, seed=seed + e)."""
+    """torch training loop shuffles epoch e with seed + e.
+
+    Epoch e trains on the batches of generate_batched_data(X, y, batch_size, shuffle=True, seed=seed + e)."""
     check_epoch_order(impl, run_torch(impl, seed=5), seed=5)
 
 
 @weight(1)
 def test_train_torch_trains_on_float64_features_as_float32(impl):
-    """float64 features (what the loaders and normalize return) train a float32 model like float32 features do."""
+    """torch training loop trains on float64 features as on float32.
+
+    float64 features (what the loaders and normalize return) train a float32 model like float32 features do."""
     rec = run_torch(impl, features=np.float64)
     per_epoch = rec.check_epochs(len(X_TRAIN), BATCH, EPOCHS)
     rec.check_steps(TORCH_INITIAL, LR)
@@ -171,6 +190,7 @@ def test_train_torch_trains_on_float64_features_as_float32(impl):
 
 @weight(1)
 def test_predict_returns_argmax_labels_in_eval_mode_batch_by_batch(impl):
+    """torch predict returns argmax labels in eval mode, batch by batch."""
     X = X_TRAIN.astype(np.float32)
     got = impl.probe(predict_recorded, W0.T.astype(np.float32), B0.astype(np.float32), X, 4, True)
     labels = checks.array(got["labels"], "predict(model, X, batch_size=4)", shape=(len(X),), kind="iu")
@@ -184,6 +204,7 @@ def test_predict_returns_argmax_labels_in_eval_mode_batch_by_batch(impl):
 
 @weight(1)
 def test_predict_of_a_numpy_model_is_its_own_predict(impl):
+    """numpy model's own predict is what predict returns."""
     got = impl.probe(predict_numpy_model, W0, B0, X_TRAIN)
     labels = checks.array(got, "predict(numpy_model, X)", shape=(len(X_TRAIN),), kind="iu")
     want = (X_TRAIN @ W0 + B0).argmax(axis=1)
@@ -192,7 +213,9 @@ def test_predict_of_a_numpy_model_is_its_own_predict(impl):
 
 @weight(1)
 def test_predict_restores_the_models_training_flag(impl):
-    """predict puts a model that was in train mode back in train mode, and leaves an eval-mode model in eval mode."""
+    """torch predict restores the model's training flag.
+
+    predict puts a model that was in train mode back in train mode, and leaves an eval-mode model in eval mode."""
     X = X_TRAIN.astype(np.float32)
     for train_mode in (True, False):
         got = impl.probe(predict_recorded, W0.T.astype(np.float32), B0.astype(np.float32), X, 4, train_mode)
@@ -204,7 +227,9 @@ def test_predict_restores_the_models_training_flag(impl):
 
 @weight(1)
 def test_predict_accepts_float64_features(impl):
-    """predict converts float64 features to float32 tensors before running a float32 model."""
+    """torch predict accepts float64 features.
+
+    predict converts float64 features to float32 tensors before running a float32 model."""
     got = impl.probe(predict_recorded, W0.T.astype(np.float32), B0.astype(np.float32), X_TRAIN, 4, False)
     labels = checks.array(got["labels"], "predict(model, X) for float64 X", shape=(len(X_TRAIN),), kind="iu")
     want = (X_TRAIN @ W0 + B0).argmax(axis=1)

@@ -3,23 +3,26 @@
 Each submission is graded by its own ``python -m grader grade`` process (the
 same intake, sandbox, suites and training runs; a crash or a hang costs that
 submission alone), ``--jobs`` at a time, into ``DIR/<id>/results.json``.
-Beside it, ``grading.json`` records who submitted, the status, the wall and CPU
-seconds it took, and two hashes: of the submission's content and of everything
-that decides a grade (the rubric, the course, the tests, the configs, the
-grading code). A rerun grades only the submissions whose hashes changed (or
-whose grading did not finish), so an interrupted run resumes where it stopped.
+Beside it, ``grading.json`` records who submitted and when (``Student.recorded``),
+the status, the wall and CPU seconds, the ``weights:`` it was graded with, and two
+hashes: of the submission's content and of everything else that decides a grade
+(the rubric less its weights, the course, the tests, the configs, the grading
+code). A rerun grades only the submissions whose hashes changed (or whose
+grading did not finish), so an interrupted run resumes where it stopped; one
+whose weights alone changed is reweighted from its recorded outcomes
+(``reweight.py``), and a ``weights:`` pattern that matches no test stops the run.
 
-Then the tables (``gradebook.py``), the report (``report.py``), the similarity
-screening (``similarity.py``) and, with ``--compare``, what changed against an
-earlier gradebook. ``--shard I/N`` (or a SLURM array or Kubernetes Indexed Job
-index) grades one share; ``merge`` builds the class's tables from the shares'
-folders; ``--emit`` writes the job file of either engine (``engines.py``).
+Then the tables, the pages, the report and the uploads (``publish.py``), the
+similarity screening (``similarity.py``) and, with ``--compare``, what changed
+against an earlier gradebook. ``--shard I/N`` (or a SLURM array or Kubernetes
+Indexed Job index) grades one share; ``merge`` builds the class's tables from
+the shares' folders; ``--emit`` writes the job file of either engine
+(``engines.py``).
 """
 from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import hashlib
 import json
 import os
 import shutil
@@ -29,13 +32,15 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.authoring.classgrading import engines
-from grader.authoring.classgrading.gradebook import (CHANGES, FAILED, GRADED, META, NOT_GRADED, REJECTED, RESULTS,
-                                                     TIMED_OUT, Gradebook, compare, describe_changes, read_graded,
-                                                     write_changes)
+from grader.authoring.classgrading.freshness import grading_key
+from grader.authoring.classgrading.gradebook import (FAILED, GRADED, META, NOT_GRADED, REJECTED, RESULTS, TIMED_OUT,
+                                                     Gradebook, read_graded)
+from grader.authoring.classgrading.publish import finish
+from grader.authoring.classgrading.reweight import Reweigher
 from grader.authoring.classgrading.submissions import (ClassError, Student, content_hash, find_students, parse_shard,
                                                        shard, shard_from_env)
 from grader.contract import REPO
@@ -46,27 +51,6 @@ from grader.grading.rubric import DEFAULT_RUBRIC, RubricError, load_rubric
 GRACE_S = 120        # beyond the rubric's own budget, before a grade process is killed
 RETRIED = (NOT_GRADED, FAILED, TIMED_OUT, "interrupted")
 """Statuses of a grade that did not finish for reasons other than the submission: graded again on the next run."""
-DECIDES = ("configs", "tests/public", "tests/hidden", "grader/grading", "grader/sandbox", "grader/testkit",
-           "grader/training", "grader/submission", "grader/contract.py", "grader/course.py", "grader/yamlfile.py",
-           "grader/cli.py", "pyproject.toml")
-"""What decides a grade besides the submission: a change to any of it regrades the class."""
-
-
-def grading_key(rubric: Path, assignment: str | None, device: str, repo: Path = REPO) -> str:
-    """Returns a hash of everything that decides a grade besides the submission (see ``DECIDES``)."""
-    h = hashlib.sha256(json.dumps([assignment, device]).encode())
-    paths = [Path(rubric)]
-    for rel in DECIDES:
-        base = repo / rel
-        paths += sorted(p for p in base.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
-            if base.is_dir() else [base]
-    for path in paths:
-        if path.is_file():
-            h.update(str(path.relative_to(repo) if path.is_relative_to(repo) else path).encode() + b"\0")
-            h.update(path.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
 @dataclass(frozen=True)
 class Settings:
     """How every submission of the run is graded."""
@@ -79,6 +63,8 @@ class Settings:
     isolation: str = "auto"
     timeout_s: float = 540 + GRACE_S
     retry: bool = False
+    weights: dict = field(default_factory=dict)
+    """The rubric's ``weights:``, recorded with each grade (a change of them alone is reweighted)."""
 
     def command(self, student: Student) -> list[str]:
         cmd = [sys.executable, "-m", "grader", "grade", str(student.path.resolve()),
@@ -86,7 +72,23 @@ class Settings:
                "--isolation", self.isolation]
         cmd += ["--assignment", self.assignment] if self.assignment else []
         cmd += ["--rubric", str(Path(self.rubric).resolve())] if self.rubric else []
+        cmd += ["--metadata", str(self.out / student.id / METADATA)] if student.submitted else []
         return cmd
+
+
+METADATA = "metadata.json"
+"""What ``grade --metadata`` reads of an exported submission (when it was submitted, its due dates), so that the
+rubric's late policy applies in class grading as it does on Gradescope."""
+
+
+def write_metadata(student: Student, folder: Path) -> None:
+    """Writes, for a submission whose export says when it was submitted, the metadata Gradescope gives its
+    autograder: ``created_at``, the assignment's due date and each member (own due dates are not exported)."""
+    if student.submitted:
+        meta = {"created_at": student.submitted, "assignment": {"due_date": student.due} if student.due else {},
+                "users": [{"name": m.name, "email": m.email, "sid": m.sid} for m in student.members],
+                "previous_submissions": []}
+        (folder / METADATA).write_text(json.dumps(meta, indent=1) + "\n")
 
 
 def up_to_date(student: Student, settings: Settings, content: str) -> bool:
@@ -178,6 +180,7 @@ def grade_one(student: Student, settings: Settings, content: str, pool: Pool) ->
     folder.mkdir(parents=True, exist_ok=True)
     results = folder / RESULTS
     results.unlink(missing_ok=True)
+    write_metadata(student, folder)
     code, seconds, cpu = pool.run(settings.command(student), folder / "grade.log", settings.timeout_s)
     status = "interrupted" if pool.stopping else _status(code, results)
     cpu += _sandbox_cpu(results)
@@ -187,11 +190,25 @@ def grade_one(student: Student, settings: Settings, content: str, pool: Pool) ->
         stopped.note(f"This submission was not graded: the grader {status} after {seconds:.0f} s. "
                      "This is not a problem of your code. Please tell the course staff.")
         stopped.write(results)
-    meta = {"id": student.id, "name": student.name, "email": student.email, "sid": student.sid,
-            "source": str(student.path), "content": content, "key": settings.key, "status": status,
-            "returncode": code, "seconds": round(seconds, 2), "cpu_s": round(cpu, 2)}
+    meta = {"id": student.id, **student.recorded(), "source": str(student.path), "content": content,
+            "key": settings.key, "status": status, "returncode": code, "seconds": round(seconds, 2),
+            "cpu_s": round(cpu, 2), "assignment": settings.assignment or "", "device": settings.device,
+            "weights": dict(settings.weights)}
     (folder / META).write_text(json.dumps(meta, indent=1) + "\n")
     return meta
+
+
+def _kept(student: Student, settings: Settings, weigher: Reweigher | None) -> bool:
+    """Brings the grade of ``student``, up to date but for who submitted it or the weights, up to date: records
+    who (the export may name them anew), reweights it; returns whether it was reweighted."""
+    path = settings.out / student.id / META
+    meta = json.loads(path.read_text())
+    if any(meta.get(k) != v for k, v in student.recorded().items()):
+        path.write_text(json.dumps({**meta, **student.recorded()}, indent=1) + "\n")
+    if weigher is None or meta.get("weights") == settings.weights:
+        return False
+    weigher.folder(settings.out / student.id)
+    return True
 
 
 class Progress:
@@ -228,13 +245,19 @@ def _duration(seconds: float) -> str:
     return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
 
 
-def grade_class(students: list[Student], settings: Settings, jobs: int) -> tuple[list[dict], int]:
+def grade_class(students: list[Student], settings: Settings, jobs: int,
+                weigher: Reweigher | None = None) -> tuple[list[dict], int]:
     """Grades every student not up to date, ``jobs`` at a time (with ``settings.retry``, then once more each one
-    that was not graded); returns (every student's grading.json, how many were graded now)."""
+    that was not graded), and reweights with ``weigher`` each one up to date but for the weights; returns (every
+    student's grading.json, how many were graded now)."""
     contents = {s.id: content_hash(s.path) for s in students}
     todo = [s for s in students if not up_to_date(s, settings, contents[s.id])]
     print(f"grade-all: {len(students)} submissions, {len(students) - len(todo)} already graded, "
           f"{len(todo)} to grade with {jobs} at a time", flush=True)
+    reweighted = sum(_kept(s, settings, weigher) for s in students if s not in todo)
+    if reweighted:
+        print(f"grade-all: only the rubric's weights changed for {reweighted} graded submissions: reweighted from "
+              "their recorded outcomes, not graded again", flush=True)
     _grade_each(todo, settings, contents, jobs)
     again = [s for s in todo if settings.retry and not up_to_date(s, settings, contents[s.id])]
     if again:
@@ -263,37 +286,6 @@ def _grade_each(todo: list[Student], settings: Settings, contents: dict[str, str
         progress.close()
 
 
-def finish(out: Path, book: Gradebook, old: Path | None, label: str) -> int:
-    """Writes the tables and the report of ``book`` into ``out``, compares with ``old``; prints the summary."""
-    from grader.authoring.classgrading.report import write_report
-
-    book.write(out)
-    changes = None
-    if old is not None:
-        changes = compare(old, book)
-        write_changes(out / CHANGES, changes)
-    report = write_report(out, book, changes=changes, compared_with=old)
-    rows = book.rows
-    totals = sorted(r.total for r in rows if r.status == GRADED)
-    counts = {s: sum(r.status == s for r in rows) for s in dict.fromkeys(r.status for r in rows)}
-    print(f"\n{label}: {len(rows)} submissions: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
-    if totals:
-        print(f"  total out of {book.max_total():g}: median {totals[len(totals) // 2]:g}, lowest {totals[0]:g}, "
-              f"highest {totals[-1]:g}")
-    cpu = [r.cpu_s for r in rows if r.cpu_s]
-    if cpu:
-        print(f"  {sum(cpu) / len(cpu):.0f} CPU-s per submission on average (the grade process and what it waited "
-              f"for), slowest {max(r.seconds for r in rows):.0f} s")
-    if changes is not None:
-        print(f"  compared with {old}: {len(changes)} students' totals changed (details in {out / CHANGES})")
-        for line in describe_changes(changes)[:20]:
-            print(f"    {line}")
-        if len(changes) > 20:
-            print(f"    ... and {len(changes) - 20} more")
-    print(f"  gradebook: {out / 'gradebook.csv'}\n  per test: {out / 'tests.csv'}\n  report: {report}")
-    return 0 if all(r.status in (GRADED, REJECTED) for r in rows) else 1
-
-
 def _screen(students: list[Student], out: Path, assignment_name: str | None, work: Path) -> None:
     """Screens the class for copied code into ``out/similarity.html`` and ``similarity.csv``."""
     from grader.authoring.classgrading import similarity
@@ -318,11 +310,11 @@ def _emit(args: argparse.Namespace, out: Path) -> int:
     if args.emit == "slurm":
         path = engines.emit("slurm", out, repo=REPO, submissions=Path(args.submissions).resolve(), out=out,
                             shards=shards, jobs=args.jobs or 2, assignment=args.assignment, rubric=args.rubric,
-                            device=args.device)
+                            device=args.device, **engines.options_of(args))
     else:
         path = engines.emit("kubernetes", out, image=args.image, submissions=args.submissions, out=str(out),
                             shards=shards, jobs=args.jobs or 2, assignment=args.assignment, rubric=args.rubric,
-                            device=args.device)
+                            device=args.device, **engines.options_of(args))
     print(f"grade-all: wrote {path} ({args.emit}, {shards} shards); the commands to run it are at its top")
     return 0
 
@@ -337,6 +329,8 @@ def main(args: argparse.Namespace) -> int:
         rubric_path = Path(args.rubric or DEFAULT_RUBRIC).resolve()
         rubric = load_rubric(rubric_path)
         chosen_assignment(args)  # an unknown assignment stops here, before anything is graded
+        weigher = Reweigher(rubric)
+        weigher.check()  # and a weights: pattern that matches no test
         with tempfile.TemporaryDirectory(prefix="grade-all-") as work:
             students = [s for s in find_students(Path(args.submissions), work=Path(work))
                         if not (s.path.resolve() == out or out in s.path.resolve().parents)]  # not our own output
@@ -347,11 +341,11 @@ def main(args: argparse.Namespace) -> int:
             settings = Settings(out=out, key=grading_key(rubric_path, args.assignment, args.device),
                                 assignment=args.assignment, rubric=args.rubric, device=args.device,
                                 isolation=args.isolation, timeout_s=rubric.limits.budget_s + GRACE_S,
-                                retry=args.retry)
+                                retry=args.retry, weights=dict(rubric.weights))
             start = time.monotonic()
             jobs = args.jobs or os.cpu_count() or 1
             try:
-                metas, graded = grade_class(students, settings, jobs)
+                metas, graded = grade_class(students, settings, jobs, weigher)
             except KeyboardInterrupt:
                 print("\ngrade-all: interrupted; run the same command again to grade what is left", flush=True)
                 return 130
@@ -359,7 +353,8 @@ def main(args: argparse.Namespace) -> int:
             if args.similarity and part is None:
                 _screen(students, out, args.assignment, Path(work) / "similarity")
             book = Gradebook([read_graded(out / m["id"]) for m in metas])
-            status = finish(out, book, Path(args.compare) if args.compare else None, "grade-all")
+            status = finish(out, book, Path(args.compare) if args.compare else None, "grade-all",
+                            args.format or ())
     except (ClassError, RubricError, CourseError) as exc:  # said in one line, before anything is graded
         print(f"grade-all: {exc}")
         return 2
@@ -371,10 +366,8 @@ def merge_main(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     seen: dict[str, Path] = {}
+    problems = engines.shard_problems(args.folders)  # a folder that is not there is one: merged without it
     for folder in map(Path, args.folders):
-        if not folder.is_dir():
-            print(f"merge: {folder} is not a folder")
-            return 2
         for meta in sorted(folder.glob(f"*/{META}")):
             sub = meta.parent
             if sub.name in seen and seen[sub.name].resolve() != sub.resolve():
@@ -386,6 +379,8 @@ def merge_main(args: argparse.Namespace) -> int:
             shutil.copytree(sub, out / name, dirs_exist_ok=True)
     book = Gradebook([read_graded(out / name) for name in sorted(seen)])
     print(f"merge: {len(seen)} submissions from {len(args.folders)} folders")
-    status = finish(out, book, Path(args.compare) if args.compare else None, "merge")
+    status = finish(out, book, Path(args.compare) if args.compare else None, "merge", args.format or ())
     print(f"  similarity across the shares: python -m grader similarity SUBMISSIONS --out {out}")
-    return status
+    for line in problems:
+        print(f"merge: {line}")
+    return status or int(bool(problems))

@@ -5,12 +5,22 @@ holding ``results.json`` (what ``grade`` wrote) and ``grading.json`` (who, the
 status, the time it took): so one run, a resumed run and the merge of shards
 build the same tables from the same files.
 
-- ``gradebook.csv``: one row per submission: ``id``, ``name``, ``total``, the
-  points of each module (in the order of the page), each graded run's test
-  accuracy and points (``training cnn accuracy``, ``training cnn points``), the
-  status (``graded``, ``rejected``, ``not graded``, ``grader failed``, ``timed
-  out``) and the seconds it took.
-- ``tests.csv``: submission x test: the points of each test (by its stable id).
+- ``gradebook.csv``: a row of the maximum points, then one row per student:
+  ``id``, ``name``, ``sid`` and ``email`` (from a Gradescope export; each member
+  of a group gets a row with the group's points), ``total``, the points of each
+  module (in the order of the page), each graded run's test accuracy and points
+  (``training cnn accuracy``, ``training cnn points``), the status (``graded``,
+  ``rejected``, ``not graded``, ``grader failed``, ``timed out``), when it was
+  submitted, its due date and the hours it came late (where the export says),
+  and the seconds it took.
+- ``tests.csv``: submission x test: the points of each test (by its stable id,
+  the column), under a row of the tests' names and a row of their maximums.
+- ``compare.csv``: the students whose total moved, with their status now
+  (``graded``..., ``new``: not in the earlier gradebook, ``gone``: not in this
+  one), through which tests.
+
+The rows that are no submission (``(maximum points)``, ``(test name)``) have
+ids no submission can have (see ``is_submission``): ``read_csv`` leaves them out.
 
 Every CSV the kit writes goes through ``write_csv``: no cell starts a formula
 in a spreadsheet (names, ids and test names come from students), and
@@ -24,10 +34,16 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.authoring.classgrading.submissions import hours_late
+
 RESULTS, META = "results.json", "grading.json"
 GRADEBOOK, TESTS, CHANGES = "gradebook.csv", "tests.csv", "compare.csv"
 GRADED, REJECTED, NOT_GRADED, FAILED, TIMED_OUT = "graded", "rejected", "not graded", "grader failed", "timed out"
 TRAINING = "training"
+NEW, GONE = "new", "gone"
+MAX_ROW, NAMES_ROW = "(maximum points)", "(test name)"
+"""The ids of the rows of a table that are no submission: a submission's id never starts with ``(``."""
+WHO = ("name", "email", "sid")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet reads as the start of a formula in a cell (OWASP's CSV injection): such a cell is written
 after a ``'``, which spreadsheets read as "text follows" and do not show. A negative number is such a cell too."""
@@ -45,6 +61,8 @@ class TestScore:
     accuracy: float | None = None
     place: float = float("inf")
     """The module's place on the page (the major part of the test's number)."""
+    fault: str | None = None
+    """Why the machine, not the code, kept the test from being graded (``extra_data["fault"]``)."""
 
     @property
     def is_run(self) -> bool:
@@ -62,10 +80,13 @@ class Graded:
     cpu_s: float = 0.0
     entries: list[TestScore] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    score: float | None = None
+    """The score of the results document, where it has one: what Gradescope shows (a late penalty taken off)."""
 
     @property
     def total(self) -> float:
-        return round(sum(e.score for e in self.entries), 6)
+        """The submission's points: the results' score, else the sum of its entries."""
+        return round(self.score if self.score is not None else sum(e.score for e in self.entries), 6)
 
     @property
     def has_grade(self) -> bool:
@@ -90,6 +111,25 @@ class Graded:
         """Returns run name -> its entry."""
         return {e.module: e for e in self.entries if e.is_run}
 
+    @property
+    def faults(self) -> list[TestScore]:
+        """The entries a fault of the machine kept from being graded."""
+        return [e for e in self.entries if e.fault is not None]
+
+    def members(self) -> list[dict[str, str]]:
+        """Returns each student of the submission (``WHO``): a group's members where the export named them,
+        else the one the submission's name, email and SID describe."""
+        listed = self.meta.get("members")
+        if isinstance(listed, list) and any(isinstance(m, dict) for m in listed):
+            return [{k: str(m.get(k) or "") for k in WHO} for m in listed if isinstance(m, dict)]
+        return [{"name": self.name, "email": str(self.meta.get("email") or ""), "sid": str(self.meta.get("sid") or "")}]
+
+    def lateness(self) -> dict[str, str]:
+        """Returns the cells ``submitted``, ``due`` and ``hours late`` (empty where unknown)."""
+        submitted, due = str(self.meta.get("submitted") or ""), str(self.meta.get("due") or "")
+        late = hours_late(submitted, due) if submitted and due else None
+        return {"submitted": submitted, "due": due, "hours late": "" if late is None else number(late)}
+
 
 def _entry(test: dict) -> TestScore:
     extra = test.get("extra_data") if isinstance(test.get("extra_data"), dict) else {}
@@ -98,13 +138,15 @@ def _entry(test: dict) -> TestScore:
     run = key.startswith(TRAINING + "/")
     module = key.split("/", 1)[1] if run else str(tags[0] if tags else "")
     accuracy = extra.get("accuracy") if run else None
+    fault = extra.get("fault")
     try:
         place = float(str(test.get("number", "")).split(".")[0])
     except ValueError:
         place = float("inf")
     return TestScore(key, str(test.get("name", key)), module, float(test.get("score") or 0.0),
                      float(test.get("max_score") or 0.0),
-                     float(accuracy) if isinstance(accuracy, (int, float)) else None, place)
+                     float(accuracy) if isinstance(accuracy, (int, float)) else None, place,
+                     str(fault) if fault is not None else None)
 
 
 def read_graded(folder: Path) -> Graded:
@@ -116,7 +158,8 @@ def read_graded(folder: Path) -> Graded:
         results = {"tests": []}
     return Graded(id=folder.name, name=str(meta.get("name", "")), status=str(meta.get("status", GRADED)),
                   seconds=float(meta.get("seconds", 0.0)), cpu_s=float(meta.get("cpu_s", 0.0)),
-                  entries=[_entry(t) for t in results.get("tests", []) if isinstance(t, dict)], meta=meta)
+                  entries=[_entry(t) for t in results.get("tests", []) if isinstance(t, dict)], meta=meta,
+                  score=float(results["score"]) if isinstance(results.get("score"), (int, float)) else None)
 
 
 def read_folder(out: Path) -> list[Graded]:
@@ -157,50 +200,70 @@ class Gradebook:
                 out.setdefault(e.key, e)
         return out
 
+    def test_maxima(self) -> dict[str, float]:
+        """Returns test key -> its max points (the largest any submission recorded), in the order they appear."""
+        out: dict[str, float] = {}
+        for row in self.rows:
+            for e in row.entries:
+                out[e.key] = max(out.get(e.key, 0.0), e.max_score)
+        return out
+
     def max_total(self) -> float:
         return max((r.max_total for r in self.rows), default=0.0)
+
+    def assignment(self) -> str:
+        """Returns the assignment grade-all graded (recorded in grading.json), or "" for the whole course."""
+        return next((str(r.meta["assignment"]) for r in self.rows if r.meta.get("assignment")), "")
 
     def pass_rates(self) -> dict[str, float]:
         """Returns test key -> the fraction of graded submissions that earned all its points."""
         graded = [r for r in self.rows if r.status == GRADED]
         rates = {}
         for key, test in self.tests().items():
-            if test.max_score > 0 and graded:
-                scores = [{e.key: e for e in r.entries}.get(key) for r in graded]
-                rates[key] = sum(1 for s in scores if s and s.score >= s.max_score - 1e-9) / len(graded)
+            scores = [s for s in ({e.key: e for e in r.entries}.get(key) for r in graded) if s and s.fault is None]
+            if test.max_score > 0 and scores:
+                rates[key] = sum(1 for s in scores if s.score >= s.max_score - 1e-9) / len(scores)
         return rates
 
     def gradebook_columns(self) -> list[str]:
         runs = [c for run in self.runs() for c in (f"training {run} accuracy", f"training {run} points")]
-        return ["id", "name", "total", *self.modules(), *runs, "status", "seconds"]
+        return ["id", "name", "sid", "email", "total", *self.modules(), *runs, "status", "submitted", "due",
+                "hours late", "seconds"]
 
     def gradebook_rows(self) -> list[dict]:
-        rows = []
+        """Returns the row of the maximum points, then one row per student (each member of a group)."""
+        top: dict = {"id": MAX_ROW, "total": number(self.max_total()),
+                     **{m: number(v) for m, v in self.modules().items()},
+                     **{f"training {run} points": number(v) for run, v in self.runs().items()}}
+        rows = [top]
         for r in self.rows:
-            row: dict = {"id": r.id, "name": r.name, "total": _num(r.total) if r.has_grade else "",
-                         "status": r.status, "seconds": f"{r.seconds:.1f}"}
+            row: dict = {"id": r.id, "total": number(r.total) if r.has_grade else "",
+                         "status": r.status, "seconds": f"{r.seconds:.1f}", **r.lateness()}
             modules, runs = (r.modules(), r.runs()) if r.has_grade else ({}, {})
             for module in self.modules():
-                row[module] = _num(modules[module][0]) if module in modules else ""
+                row[module] = number(modules[module][0]) if module in modules else ""
             for run in self.runs():
                 e = runs.get(run)
                 row[f"training {run} accuracy"] = "" if e is None or e.accuracy is None else f"{e.accuracy:.4f}"
-                row[f"training {run} points"] = "" if e is None else _num(e.score)
-            rows.append(row)
+                row[f"training {run} points"] = "" if e is None else number(e.score)
+            rows.extend({**row, **member} for member in r.members())
         return rows
 
     def write(self, out: Path) -> None:
         """Writes ``gradebook.csv`` and ``tests.csv`` into ``out``."""
         write_csv(out / GRADEBOOK, self.gradebook_columns(), self.gradebook_rows())
-        keys = list(self.tests())
-        rows = []
+        tests, maxima = self.tests(), self.test_maxima()
+        keys = list(tests)
+        rows = [{"id": NAMES_ROW, **{k: tests[k].name for k in keys}},
+                {"id": MAX_ROW, **{k: number(maxima[k]) for k in keys}}]
         for r in self.rows:
             scores = {e.key: e.score for e in r.entries} if r.has_grade else {}
-            rows.append({"id": r.id, **{k: _num(scores[k]) if k in scores else "" for k in keys}})
+            rows.append({"id": r.id, **{k: number(scores[k]) if k in scores else "" for k in keys}})
         write_csv(out / TESTS, ["id", *keys], rows)
 
 
-def _num(value: float) -> str:
+def number(value: float) -> str:
+    """Returns a number as the tables show it: six significant digits at most, no trailing zeros (``3``, ``2.5``)."""
     return f"{value:g}" if math.isfinite(value) and abs(value) < 1e15 else str(value)
 
 
@@ -236,9 +299,14 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     return [{c: row[k] if k < len(row) else "" for k, c in enumerate(header)} for row in rows]
 
 
+def is_submission(row_id: str) -> bool:
+    """Whether a row of a table with id ``row_id`` is a submission's (not ``MAX_ROW`` or ``NAMES_ROW``)."""
+    return bool(row_id) and not row_id.startswith("(")
+
+
 def read_csv(path: Path) -> dict[str, dict[str, str]]:
-    """Returns id -> row of a gradebook.csv or tests.csv."""
-    return {row["id"]: row for row in read_rows(path)}
+    """Returns id -> row of a gradebook.csv or tests.csv, for the submissions' rows (a group's members share it)."""
+    return {row["id"]: row for row in read_rows(path) if is_submission(row.get("id", ""))}
 
 
 @dataclass(frozen=True)
@@ -250,6 +318,9 @@ class Change:
     old: float | None
     new: float | None
     tests: tuple[tuple[str, float | None, float | None], ...]
+    status: str = GRADED
+    """The submission's status now, ``NEW`` where the earlier gradebook did not have it, ``GONE`` where this
+    one does not."""
 
     @property
     def delta(self) -> float:
@@ -287,7 +358,8 @@ def compare(old_gradebook: Path, book: Gradebook) -> list[Change]:
                 if (a or 0.0) != (b or 0.0) or (a is None) != (b is None):
                     moved.append((key, a, b))
         name = row.name if row else old[sid].get("name", "")
-        changes.append(Change(sid, name, before, after, tuple(moved)))
+        status = GONE if row is None else NEW if sid not in old else row.status
+        changes.append(Change(sid, name, before, after, tuple(moved), status))
     return sorted(changes, key=lambda c: (-abs(c.delta), c.id))
 
 
@@ -295,12 +367,13 @@ def write_changes(path: Path, changes: list[Change]) -> None:
     """Writes the changes as CSV: one row per student and test that moved."""
     rows = []
     for c in changes:
-        base = {"id": c.id, "name": c.name, "old total": "" if c.old is None else _num(c.old),
-                "new total": "" if c.new is None else _num(c.new), "change": _num(c.delta)}
+        base = {"id": c.id, "name": c.name, "status": c.status, "old total": "" if c.old is None else number(c.old),
+                "new total": "" if c.new is None else number(c.new), "change": number(c.delta)}
         for key, a, b in c.tests or (("", None, None),):
-            rows.append({**base, "test": key, "old points": "" if a is None else _num(a),
-                         "new points": "" if b is None else _num(b)})
-    write_csv(path, ["id", "name", "old total", "new total", "change", "test", "old points", "new points"], rows)
+            rows.append({**base, "test": key, "old points": "" if a is None else number(a),
+                         "new points": "" if b is None else number(b)})
+    write_csv(path, ["id", "name", "status", "old total", "new total", "change", "test", "old points", "new points"],
+              rows)
 
 
 def describe_changes(changes: list[Change], limit: int = 3) -> list[str]:
@@ -308,9 +381,10 @@ def describe_changes(changes: list[Change], limit: int = 3) -> list[str]:
     lines = []
     for c in changes:
         who = f"{c.id} ({c.name})" if c.name else c.id
-        old = "absent" if c.old is None else _num(c.old)
-        new = "absent" if c.new is None else _num(c.new)
-        tests = ", ".join(f"{k} {_num(a or 0)}->{_num(b or 0)}" for k, a, b in c.tests[:limit])
+        old = "absent" if c.old is None else number(c.old)
+        new = "absent" if c.new is None else number(c.new)
+        tests = ", ".join(f"{k} {number(a or 0)}->{number(b or 0)}" for k, a, b in c.tests[:limit])
         more = f" and {len(c.tests) - limit} more" if len(c.tests) > limit else ""
-        lines.append(f"{who}: {old} -> {new} ({c.delta:+g})" + (f" through {tests}{more}" if tests else ""))
+        status = "" if c.status == GRADED else f" [{c.status}]"
+        lines.append(f"{who}{status}: {old} -> {new} ({c.delta:+g})" + (f" through {tests}{more}" if tests else ""))
     return lines

@@ -2,7 +2,10 @@
 
 A Gradescope "Export Submissions" download is a zip (or the folder it unzips
 to) holding ``submission_metadata.yml`` and one ``submission_<n>/`` folder per
-submission; the metadata names the students of each. Any other folder holds one
+submission; the metadata names the students of each (a group's members each with
+their name, SID and email), when it was submitted (``:created_at``) and, where the
+export has it, the due date (``:due_date``, of the submission, of its assignment
+or, an extension, of a member). Any other folder holds one
 submission per entry: a zip or a folder, named after the student (``jdoe.zip``,
 ``jdoe/``). Hidden entries (``.``) and the grader's own output are ignored.
 
@@ -14,6 +17,8 @@ rubric and tests did not change is kept on a rerun.
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import hashlib
 import os
 import re
@@ -39,19 +44,42 @@ MAX_EXPORT_BYTES = 8 << 30  # a class of 500 uploads of the largest accepted sub
 MAX_METADATA_BYTES = 64 << 20
 
 
+_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?\s*(Z|[+-]\d{2}:?\d{2})?")
+
+
 class ClassError(ValueError):
     """The submissions folder or a command's arguments cannot be used; the message says why."""
 
 
 @dataclass(frozen=True)
+class Member:
+    """One student of a submission (a group's submission has several), as the export names them."""
+
+    name: str = ""
+    email: str = ""
+    sid: str = ""
+
+
+@dataclass(frozen=True)
 class Student:
-    """One submission of the class: its id (a folder name), where it is, and who submitted it when known."""
+    """One submission of the class: its id (a folder name), where it is, and who submitted it when known: the
+    members' names, emails and SIDs (several joined by '; '), each member, and the submission and due times
+    (ISO 8601, empty where the export does not say)."""
 
     id: str
     path: Path
     name: str = ""
     email: str = ""
     sid: str = ""
+    members: tuple[Member, ...] = ()
+    submitted: str = ""
+    due: str = ""
+
+    def recorded(self) -> dict:
+        """Returns what ``grading.json`` records of who submitted and when."""
+        return {"name": self.name, "email": self.email, "sid": self.sid,
+                "members": [dataclasses.asdict(m) for m in self.members], "submitted": self.submitted,
+                "due": self.due}
 
 
 def safe_id(text: str) -> str:
@@ -116,12 +144,59 @@ def unpack_export(archive: Path, dest: Path) -> Path:
     return dest
 
 
+def _submitters(entry) -> list[dict]:
+    people = _plain_keys(entry).get("submitters", [])
+    return [_plain_keys(p) for p in people] if isinstance(people, list) else []
+
+
 def _people(entry) -> tuple[str, str, str]:
     """Returns (names, emails, sids) of one metadata entry, several submitters joined by '; '."""
-    people = _plain_keys(entry).get("submitters", [])
-    people = [_plain_keys(p) for p in people] if isinstance(people, list) else []
+    people = _submitters(entry)
     return tuple("; ".join(str(p.get(key) or "") for p in people).strip("; ")  # type: ignore[return-value]
                  for key in ("name", "email", "sid"))
+
+
+def _members(entry) -> tuple[Member, ...]:
+    """Returns each submitter of one metadata entry."""
+    return tuple(Member(*(str(p.get(key) or "") for key in ("name", "email", "sid"))) for p in _submitters(entry))
+
+
+def iso_time(value) -> str:
+    """Returns a time of the metadata (``2026-11-30 23:59:00.000000000 -08:00``) in ISO 8601, to the second
+    (``2026-11-30T23:59:00-08:00``); empty where it is none."""
+    match = _TIME.fullmatch(str(value or "").strip())
+    if not match:
+        return ""
+    date, clock, fraction, zone = match.groups()
+    zone = "" if not zone else "+00:00" if zone == "Z" else f"{zone[:3]}:{zone[-2:]}"
+    try:
+        moment = datetime.datetime.fromisoformat(f"{date}T{clock}{'.' + fraction[:6].ljust(6, '0') if fraction else ''}"
+                                                 f"{zone}")
+    except ValueError:
+        return ""
+    return moment.isoformat(timespec="seconds")
+
+
+def _due(entry) -> str:
+    """Returns the due date of one metadata entry: a member's own (an extension; the latest of them), else the
+    submission's or its assignment's, where the export has one."""
+    plain = _plain_keys(entry)
+    found = [iso_time(_plain_keys(p.get("assignment")).get("due_date") or p.get("due_date"))
+             for p in _submitters(entry)]
+    found = [t for t in found if t]
+    if found:
+        return max(found, key=lambda t: datetime.datetime.fromisoformat(t).timestamp())
+    return iso_time(plain.get("due_date") or _plain_keys(plain.get("assignment")).get("due_date"))
+
+
+def hours_late(submitted: str, due: str) -> float | None:
+    """Returns how many hours after ``due`` a submission came at ``submitted`` (0 when on time; both ISO 8601);
+    None where either is unknown, or one has a time zone and the other has not."""
+    try:
+        late = datetime.datetime.fromisoformat(submitted) - datetime.datetime.fromisoformat(due)
+    except (TypeError, ValueError):
+        return None
+    return round(max(late.total_seconds(), 0.0) / 3600, 2)
 
 
 def _plain_keys(entry) -> dict:
@@ -162,7 +237,12 @@ def _from_export(root: Path) -> list[Student]:
     metadata = read_metadata(root / METADATA)
     folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     ids = unique_ids([(folder.name, folder.name) for folder in folders])
-    return [Student(i, _single_zip(folder), *_people(metadata.get(folder.name))) for i, folder in zip(ids, folders)]
+    students = []
+    for i, folder in zip(ids, folders):
+        entry = metadata.get(folder.name)
+        students.append(Student(i, _single_zip(folder), *_people(entry), members=_members(entry),
+                                submitted=iso_time(_plain_keys(entry).get("created_at")), due=_due(entry)))
+    return students
 
 
 def _single_zip(folder: Path) -> Path:
